@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up .venv first.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.chm-installed
+CHM    := $(BIN)/chm
+export CHM_DATA ?= ./data
+
+.PHONY: setup run test lint bench clean
+
+setup: $(STAMP)
+
+# torch goes in first, pinned, so nothing later pulls a newer CUDA build.
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (set PYTHON=...)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+run: setup
+	$(CHM) init
+	@echo
+	@echo "The store is ready in $(CHM_DATA). Ingestion (issue 3) and the HTTP service (issue 4)"
+	@echo "are not built yet; query it now with: $(CHM) query 'SELECT ...' (see README)."
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy ontology graph api
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""The interfaces of chm-kg: the `chm` command line, and (coming) the HTTP service."""

@@ -1,0 +1,351 @@
+"""The pyoxigraph store on disk: named graphs replaced atomically, SPARQL, a catalog of sources.
+
+Every source (the ontology, each vocabulary, each document) lives in its own named graph. A
+replacement is staged into a scratch graph, optionally validated there, then swapped in by one
+SPARQL update (`MOVE` plus the catalog entry), which oxigraph applies in a single transaction:
+readers see the old graph or the new one, never a mix, and a failure leaves the old graph as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from graph import queries
+from graph.errors import (
+    GraphError,
+    QuerySyntaxError,
+    RdfSyntaxError,
+    StoreLockedError,
+    StoreNotFoundError,
+    UnsupportedFormatError,
+)
+from graph.formats import RdfSyntax
+from ontology import GRAPHS, PREFIXES
+
+log = logging.getLogger(__name__)
+
+MARKER_FILE = "chm-store.json"
+STORE_FORMAT_VERSION = 1
+CATALOG_GRAPH = str(GRAPHS["catalog"])
+STAGING_PREFIX = str(GRAPHS["staging/"])
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+#: Called with the store and the staging graph IRI before a replacement is committed.
+StagingCheck = Callable[["GraphStore", str], None]
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """A named graph as the catalog records it."""
+
+    graph: str
+    source: str | None
+    sha256: str | None
+    modified: str | None
+    triples: int
+
+
+@dataclass(frozen=True)
+class GraphLoad:
+    """Data to put into one named graph: its bytes, their syntax, and where they came from."""
+
+    graph: str
+    data: bytes
+    syntax: RdfSyntax
+    source: str
+    base_iri: str | None = None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class GraphStore:
+    """A chm-kg dataset in a pyoxigraph store. Build with `open`, `create` or `in_memory`."""
+
+    def __init__(self, store: ox.Store, path: Path | None, *, read_only: bool = False) -> None:
+        self._store = store
+        self.path = path
+        self.read_only = read_only
+
+    # ---- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path) -> GraphStore:
+        """Open the store under `path`, creating the directory and store when missing."""
+        path.mkdir(parents=True, exist_ok=True)
+        store = cls(_open_oxigraph(path, read_only=False), path)
+        marker = path / MARKER_FILE
+        if not marker.exists():
+            marker.write_text(json.dumps({"format": STORE_FORMAT_VERSION}) + "\n", "utf-8")
+        store._drop_stale_staging()
+        return store
+
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> GraphStore:
+        """Open an existing store. Raises StoreNotFoundError when `path` holds none.
+
+        A read-only store may be opened while another process writes (the server, an ingest).
+        """
+        if not (path / MARKER_FILE).is_file():
+            raise StoreNotFoundError(
+                f"no chm-kg store in {path}: run `chm init --data {path}` first"
+            )
+        store = cls(_open_oxigraph(path, read_only=read_only), path, read_only=read_only)
+        if not read_only:
+            store._drop_stale_staging()
+        return store
+
+    @classmethod
+    def in_memory(cls) -> GraphStore:
+        """A store that lives in memory only (tests, notebooks)."""
+        return cls(ox.Store(), None)
+
+    def close(self) -> None:
+        if not self.read_only:
+            self._store.flush()
+        del self._store
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- SPARQL --------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, union_default_graph: bool = True, **bindings: str) -> QueryResult:
+        """Run a SPARQL query. By default the default graph is the union of all named graphs.
+
+        `bindings` substitute IRIs for variables before evaluation (name → IRI).
+        Raises QuerySyntaxError with the position when the query does not parse.
+        """
+        substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=union_default_graph,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL query: {error.msg}") from None
+
+    def select(self, sparql: str, **bindings: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
+        """Run a SELECT and return its rows as dicts (unbound variables left out)."""
+        result = self.query(sparql, **bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise GraphError("select() needs a SELECT query")
+        names = [v.value for v in result.variables]
+        return [
+            {n: row[n] for n in names if row[n] is not None}
+            for row in result
+        ]
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update in one transaction. Raises QuerySyntaxError when it does not parse."""
+        self._require_writable()
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise QuerySyntaxError(f"SPARQL update: {error.msg}") from None
+
+    # ---- named graphs --------------------------------------------------------------------
+
+    def replace_graph(
+        self,
+        graph: str,
+        data: bytes,
+        syntax: RdfSyntax,
+        *,
+        source: str,
+        base_iri: str | None = None,
+        check: StagingCheck | None = None,
+    ) -> GraphInfo:
+        """Replace named graph `graph` by the triples in `data`, atomically.
+
+        `source` names where the data came from (a path, a URL) in messages and the catalog.
+        `check`, when given, runs against the staged graph and may raise to abort.
+        Raises RdfSyntaxError when `data` does not parse; then the store is unchanged.
+        """
+        load = GraphLoad(graph, data, syntax, source, base_iri)
+        return self.replace_graphs([load], check=check)[0]
+
+    def replace_graphs(self, loads: list[GraphLoad], *, check: StagingCheck | None = None) -> list[GraphInfo]:
+        """Replace several named graphs in one transaction: all of them or none.
+
+        Every load is parsed before anything is written; each is staged in a scratch graph,
+        checked, and the swap is one SPARQL update.
+        """
+        self._require_writable()
+        parsed = [(load, self._parse_triples(load)) for load in loads]
+        staged: list[ox.NamedNode] = []
+        try:
+            infos, moves = [], []
+            for load, quads in parsed:
+                staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+                staged.append(staging)
+                self._store.add_graph(staging)
+                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads)
+                if check is not None:
+                    check(self, staging.value)
+                info = GraphInfo(
+                    graph=load.graph,
+                    source=load.source,
+                    sha256=sha256_of(load.data),
+                    modified=datetime.now(UTC).isoformat(timespec="seconds"),
+                    triples=len(quads),
+                )
+                infos.append(info)
+                moves.append(f"MOVE SILENT {staging} TO {ox.NamedNode(load.graph)} ;\n" + _catalog_update(info))
+            if moves:
+                self._store.update(" ;\n".join(moves), prefixes=PREFIXES)
+        except BaseException:
+            for staging in staged:
+                self._store.remove_graph(staging)
+            raise
+        for info in infos:
+            log.info("replaced %s with %d triples from %s", info.graph, info.triples, info.source)
+        return infos
+
+    def replace_graph_from_file(
+        self, graph: str, path: Path, syntax: RdfSyntax, *, check: StagingCheck | None = None
+    ) -> GraphInfo:
+        """`replace_graph` with the bytes of `path`, which names the source."""
+        return self.replace_graph(
+            graph, path.read_bytes(), syntax, source=str(path), base_iri=path.resolve().as_uri(), check=check
+        )
+
+    def drop_graph(self, graph: str) -> bool:
+        """Remove a named graph and its catalog entry. Returns False when there was none."""
+        self._require_writable()
+        node = ox.NamedNode(graph)
+        if not self._store.contains_named_graph(node):
+            return False
+        self._store.update(
+            f"DROP SILENT GRAPH {node} ;\n"
+            f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }}"
+        )
+        return True
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def graphs(self) -> list[GraphInfo]:
+        """Every named graph with its catalog entry and current size, sorted by IRI."""
+        catalog = {row["graph"].value: row for row in self.select(queries.load("catalog"))}
+        counts = {row["graph"].value: int(row["triples"].value) for row in self.select(queries.load("triples_per_graph"))}
+        names = sorted({g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)})
+        result = []
+        for name in names:
+            entry = catalog.get(name, {})
+            result.append(
+                GraphInfo(
+                    graph=name,
+                    source=_value(entry.get("source")),
+                    sha256=_value(entry.get("sha256")),
+                    modified=_value(entry.get("modified")),
+                    triples=counts.get(name, 0),
+                )
+            )
+        return result
+
+    def graph_sha256(self, graph: str) -> str | None:
+        """The checksum of the data a graph was last loaded from, or None."""
+        rows = self.select(queries.load("graph_sha256"), graph=graph)
+        return rows[0]["sha256"].value if rows else None
+
+    def graph_quads(self, graph: str) -> Iterable[ox.Quad]:
+        return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    # ---- export --------------------------------------------------------------------------
+
+    def export(self, output: IO[bytes] | Path, syntax: RdfSyntax, *, graph: str | None = None) -> None:
+        """Write the whole dataset (quad syntaxes) or one named graph (`graph`) to `output`."""
+        if graph is None and not syntax.datasets:
+            raise UnsupportedFormatError(
+                f"{syntax.name} holds a single graph: name one (--graph) or export the whole "
+                "dataset as nquads, trig or jsonld"
+            )
+        if graph is not None and not self.has_graph(graph):
+            raise GraphError(f"no named graph {graph} in the store")
+        target = output if not isinstance(output, Path) else str(output)
+        self._store.dump(
+            target,
+            syntax.oxigraph,
+            from_graph=ox.NamedNode(graph) if graph else None,
+            prefixes=PREFIXES if syntax.name in ("turtle", "trig", "rdfxml") else None,
+        )
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _parse_triples(self, load: GraphLoad) -> list[ox.Quad]:
+        source, syntax = load.source, load.syntax
+        try:
+            quads = list(ox.parse(load.data, syntax.oxigraph, base_iri=load.base_iri))
+        except SyntaxError as error:
+            raise RdfSyntaxError(f"{source}: {syntax.name} does not parse: {error.msg}") from None
+        except ValueError as error:
+            raise RdfSyntaxError(f"{source}: {error}") from None
+        named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
+        if named is not None:
+            raise RdfSyntaxError(
+                f"{source}: holds named graph {named.graph_name}; a graph replacement takes "
+                "triples only"
+            )
+        return quads
+
+    def _drop_stale_staging(self) -> None:
+        """Remove scratch graphs left by a process that died mid-replacement."""
+        for name in list(self._store.named_graphs()):
+            if isinstance(name, ox.NamedNode) and name.value.startswith(STAGING_PREFIX):
+                log.warning("removing stale staging graph %s", name.value)
+                self._store.remove_graph(name)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise GraphError("the store is open read-only")
+
+
+def _open_oxigraph(path: Path, *, read_only: bool) -> ox.Store:
+    try:
+        return ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+    except OSError as error:
+        if "lock" in str(error).lower():
+            raise StoreLockedError(
+                f"the store in {path} is open for writing in another process (a running "
+                "`chm serve`?); stop it, or send the change through its HTTP API"
+            ) from None
+        raise GraphError(f"cannot open the store in {path}: {error}") from None
+
+
+def _catalog_update(info: GraphInfo) -> str:
+    node = ox.NamedNode(info.graph)
+    values = {
+        "dcterms:source": ox.Literal(info.source or ""),
+        "chm:sha256": ox.Literal(info.sha256 or ""),
+        "dcterms:modified": ox.Literal(info.modified or "", datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime")),
+        "void:triples": ox.Literal(str(info.triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")),
+    }
+    body = " ;\n    ".join(f"{p} {v}" for p, v in values.items())
+    return (
+        f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ {node} a void:Dataset ;\n    {body} . }} }}"
+    )
+
+
+def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
+    return None if term is None else term.value

@@ -1,0 +1,1 @@
+"""NLP ingestion: documents become paragraphs, entities and relations (issue 3; not built yet)."""

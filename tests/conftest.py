@@ -1,0 +1,56 @@
+"""Shared fixtures: a store initialised once per session through the real `chm` command, and
+copies of it for tests that change it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+CHM = Path(sys.executable).with_name("chm")
+
+
+def run_chm(*args: str, data: Path | None = None, stdin: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the installed `chm` console script, as a user would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHM_")}
+    env["COLUMNS"] = "200"
+    if data is not None:
+        env["CHM_DATA"] = str(data)
+    result = subprocess.run(
+        [str(CHM), *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"chm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def shared_vocab() -> Path:
+    path = SHARED / "vocab"
+    if not path.is_dir():
+        pytest.skip("../shared/vocab is not beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def initialised_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the ontology and the bundled vocabularies (no external ones)."""
+    data = tmp_path_factory.mktemp("store") / "data"
+    run_chm("init", "--no-vocab", data=data, check=True)
+    return data
+
+
+@pytest.fixture
+def store_copy(initialised_store: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the initialised store, free to change."""
+    copy = tmp_path / "data"
+    shutil.copytree(initialised_store, copy, ignore=shutil.ignore_patterns("LOCK"))
+    yield copy
