@@ -13,11 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.table import Table
-
-import pyoxigraph as ox
 
 from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, compact, write_result
 from api.settings import Settings
@@ -100,7 +99,9 @@ def _output(path: Path | None) -> Iterator[object]:
 def main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the core does.")] = False,
 ) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
 
 
 @app.command()
@@ -139,7 +140,9 @@ def load(
     file: Annotated[Path, typer.Argument(help="RDF file to load (Turtle, N-Triples, RDF/XML, JSON-LD).")],
     graph: Annotated[str, typer.Option(help="IRI of the named graph to replace with the file's triples.")],
     data: DataOption = None,
-    format: Annotated[str | None, typer.Option(help=f"One of {', '.join(RDF_SYNTAXES)}; default from the extension.")] = None,
+    format: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(RDF_SYNTAXES)}; default from the extension.")
+    ] = None,
     validate: Annotated[bool, typer.Option(help="Refuse data that breaks the SHACL shapes.")] = True,
 ) -> None:
     """Replace a named graph by the triples of a file, atomically: on any error it is unchanged."""
@@ -160,7 +163,9 @@ def query(
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file.")] = None,
     format: Annotated[
         str,
-        typer.Option(help=f"SELECT/ASK: {', '.join(SOLUTION_FORMATS)}; CONSTRUCT/DESCRIBE: {', '.join(GRAPH_FORMATS)}."),
+        typer.Option(
+            help=f"SELECT/ASK: {', '.join(SOLUTION_FORMATS)}; CONSTRUCT/DESCRIBE: {', '.join(GRAPH_FORMATS)}."
+        ),
     ] = TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     data: DataOption = None,
@@ -215,15 +220,20 @@ def validate(
                 reports = validate_store(store, graph or None)
     if format == "json":
         payload = [
-            {"graph": r.graph, "conforms": r.conforms, "focus_nodes": r.focus_nodes,
-             "violations": [v.__dict__ for v in r.violations]}
+            {
+                "graph": r.graph,
+                "conforms": r.conforms,
+                "focus_nodes": r.focus_nodes,
+                "violations": [v.__dict__ for v in r.violations],
+            }
             for r in reports
         ]
         out_console.print_json(json.dumps(payload))
     else:
         for report in reports:
             mark = "[green]ok[/]" if report.conforms else "[red]FAIL[/]"
-            out_console.print(f"{mark} {report.graph} ({report.focus_nodes} nodes)", highlight=False)
+            checked = f"{report.focus_nodes} nodes" if report.focus_nodes else "no node a shape targets"
+            out_console.print(f"{mark} {report.graph} ({checked})", highlight=False)
             for violation in report.violations:
                 out_console.print(f"  {violation}", highlight=False, soft_wrap=True)
     failed = [r for r in reports if not r.conforms]

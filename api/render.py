@@ -25,7 +25,7 @@ def compact(term: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple | None) -
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace) and len(term.value) > len(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
+                return f"{prefix}:{term.value[len(namespace) :]}"
         return term.value
     if isinstance(term, ox.Literal):
         return f"{term.value} @{term.language}" if term.language else term.value

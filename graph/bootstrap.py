@@ -28,6 +28,22 @@ class LoadOutcome:
 
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A source to load: its graph name, where it is, its checksum, and its RDF bytes."""
+
+    name: str
+    source: str
+    fingerprint: Callable[[], str]
+    read: Callable[[], bytes]
+
+
+def _bundled(source: ontology.Source) -> _Planned:
+    return _Planned(source.name, str(source.path), lambda: sha256_of(source.path.read_bytes()), source.path.read_bytes)
+
+
 TURTLE = RDF_SYNTAXES["turtle"]
 
 
@@ -44,26 +60,26 @@ def initialise(
     All changed sources are replaced in one transaction. Raises RdfSyntaxError naming the
     file and position when one does not parse; then nothing is written.
     """
-    plan = [(s.name, s.path.read_bytes, str(s.path)) for s in ontology.sources()]
+    plan = [_bundled(s) for s in ontology.sources()]
     if vocab_dir is not None:
-        plan += [(v.name, v.read, str(v.source)) for v in external.find(vocab_dir)]
+        plan += [_Planned(v.name, str(v.source), v.fingerprint, v.read) for v in external.find(vocab_dir)]
     loaded = {g.graph: g for g in store.graphs()}
     outcomes: list[LoadOutcome] = []
     loads: list[GraphLoad] = []
-    for name, read, source in plan:
-        graph = str(ontology.GRAPHS[name])
+    for item in plan:
+        graph = str(ontology.GRAPHS[item.name])
         if progress:
-            progress(name)
-        data = read()
+            progress(item.name)
+        fingerprint = item.fingerprint()
         previous = loaded.get(graph)
-        if not force and previous is not None and previous.sha256 == sha256_of(data):
-            outcomes.append(LoadOutcome(name, graph, previous.triples, changed=False))
-        else:
-            # N-Triples is Turtle too, so one parser reads every source.
-            base = Path(source).resolve().as_uri()
-            loads.append(GraphLoad(graph, data, TURTLE, source, base))
-    names = {str(ontology.GRAPHS[n]): n for n, _, _ in plan}
+        if not force and previous is not None and previous.sha256 == fingerprint:
+            outcomes.append(LoadOutcome(item.name, graph, previous.triples, changed=False))
+            continue
+        # N-Triples is Turtle too, so one parser reads every source.
+        base = Path(item.source).resolve().as_uri()
+        loads.append(GraphLoad(graph, item.read(), TURTLE, item.source, base, sha256=fingerprint))
+    names = {str(ontology.GRAPHS[item.name]): item.name for item in plan}
     for info in store.replace_graphs(loads):
         outcomes.append(LoadOutcome(names[info.graph], info.graph, info.triples, changed=True))
-    order = {name: i for i, (name, _, _) in enumerate(plan)}
+    order = {item.name: i for i, item in enumerate(plan)}
     return sorted(outcomes, key=lambda o: order[o.name])

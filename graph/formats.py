@@ -79,6 +79,4 @@ def results_format(name: str) -> QueryResultsFormat:
         return RESULTS_FORMATS[name.lower()]
     except KeyError:
         known = ", ".join(RESULTS_FORMATS)
-        raise UnsupportedFormatError(
-            f"unknown results format {name!r}; known: {known}"
-        ) from None
+        raise UnsupportedFormatError(f"unknown results format {name!r}; known: {known}") from None

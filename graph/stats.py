@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from graph import queries
-from graph.store import GraphInfo, GraphStore
+from graph.store import GraphInfo, GraphStore, term_text
 
 
 @dataclass(frozen=True)
@@ -28,5 +28,5 @@ class DatasetStats:
 
 def dataset_stats(store: GraphStore) -> DatasetStats:
     rows = store.select(queries.load("instances_per_class"))
-    classes = [(row["class"].value, int(row["instances"].value)) for row in rows]
+    classes = [(term_text(row["class"]), int(term_text(row["instances"]))) for row in rows]
     return DatasetStats(graphs=store.graphs(), classes=classes)

@@ -1,9 +1,10 @@
 """The pyoxigraph store on disk: named graphs replaced atomically, SPARQL, a catalog of sources.
 
 Every source (the ontology, each vocabulary, each document) lives in its own named graph. A
-replacement is staged into a scratch graph, optionally validated there, then swapped in by one
-SPARQL update (`MOVE` plus the catalog entry), which oxigraph applies in a single transaction:
-readers see the old graph or the new one, never a mix, and a failure leaves the old graph as it was.
+replacement is parsed whole first, optionally staged in a scratch graph for a check (SHACL), then
+swapped in by one SPARQL update (`DROP`, the catalog entry, `INSERT DATA`), which oxigraph applies
+in a single transaction: readers see the old graph or the new one, never a mix, and a failure
+leaves the old graph as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ from graph.errors import (
     UnsupportedFormatError,
 )
 from graph.formats import RdfSyntax
-from ontology import GRAPHS, PREFIXES
+from ontology import CHM_NS, GRAPHS, PREFIXES
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ CATALOG_GRAPH = str(GRAPHS["catalog"])
 STAGING_PREFIX = str(GRAPHS["staging/"])
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 #: Called with the store and the staging graph IRI before a replacement is committed.
 StagingCheck = Callable[["GraphStore", str], None]
 
@@ -64,6 +66,9 @@ class GraphLoad:
     syntax: RdfSyntax
     source: str
     base_iri: str | None = None
+    #: Checksum recorded in the catalog; by default that of `data`. A converted source
+    #: records its inputs' checksum, so an unchanged input is recognised without converting.
+    sha256: str | None = None
 
 
 def sha256_of(data: bytes) -> str:
@@ -98,9 +103,7 @@ class GraphStore:
         A read-only store may be opened while another process writes (the server, an ingest).
         """
         if not (path / MARKER_FILE).is_file():
-            raise StoreNotFoundError(
-                f"no chm-kg store in {path}: run `chm init --data {path}` first"
-            )
+            raise StoreNotFoundError(f"no chm-kg store in {path}: run `chm init --data {path}` first")
         store = cls(_open_oxigraph(path, read_only=read_only), path, read_only=read_only)
         if not read_only:
             store._drop_stale_staging()
@@ -124,13 +127,17 @@ class GraphStore:
 
     # ---- SPARQL --------------------------------------------------------------------------
 
-    def query(self, sparql: str, *, union_default_graph: bool = True, **bindings: str) -> QueryResult:
+    def query(
+        self, sparql: str, *, union_default_graph: bool = True, bindings: Mapping[str, str] | None = None
+    ) -> QueryResult:
         """Run a SPARQL query. By default the default graph is the union of all named graphs.
 
-        `bindings` substitute IRIs for variables before evaluation (name → IRI).
+        `bindings` substitute IRIs for projected variables before evaluation (name → IRI).
         Raises QuerySyntaxError with the position when the query does not parse.
         """
-        substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): ox.NamedNode(v) for k, v in (bindings or {}).items()
+        }
         try:
             return self._store.query(
                 sparql,
@@ -141,16 +148,16 @@ class GraphStore:
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL query: {error.msg}") from None
 
-    def select(self, sparql: str, **bindings: str) -> list[dict[str, ox.NamedNode | ox.Literal | ox.BlankNode]]:
-        """Run a SELECT and return its rows as dicts (unbound variables left out)."""
-        result = self.query(sparql, **bindings)
+    def select(self, sparql: str, **bindings: str) -> list[dict[str, Term]]:
+        """Run a SELECT and return its rows as dicts (unbound variables left out).
+
+        Keyword arguments bind projected variables to IRIs (`graph="https://..."`).
+        """
+        result = self.query(sparql, bindings=bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise GraphError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return [
-            {n: row[n] for n in names if row[n] is not None}
-            for row in result
-        ]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL update in one transaction. Raises QuerySyntaxError when it does not parse."""
@@ -184,39 +191,41 @@ class GraphStore:
     def replace_graphs(self, loads: list[GraphLoad], *, check: StagingCheck | None = None) -> list[GraphInfo]:
         """Replace several named graphs in one transaction: all of them or none.
 
-        Every load is parsed before anything is written; each is staged in a scratch graph,
-        checked, and the swap is one SPARQL update.
+        Every load is parsed before anything is written. With `check`, each is first staged in
+        a scratch graph for the check to inspect. The swap itself is one SPARQL update
+        (`DROP` + `INSERT DATA`), which oxigraph applies atomically.
         """
         self._require_writable()
         parsed = [(load, self._parse_triples(load)) for load in loads]
-        staged: list[ox.NamedNode] = []
-        try:
-            infos, moves = [], []
-            for load, quads in parsed:
-                staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
-                staged.append(staging)
-                self._store.add_graph(staging)
-                self._store.extend(ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads)
-                if check is not None:
-                    check(self, staging.value)
-                info = GraphInfo(
-                    graph=load.graph,
-                    source=load.source,
-                    sha256=sha256_of(load.data),
-                    modified=datetime.now(UTC).isoformat(timespec="seconds"),
-                    triples=len(quads),
-                )
-                infos.append(info)
-                moves.append(f"MOVE SILENT {staging} TO {ox.NamedNode(load.graph)} ;\n" + _catalog_update(info))
-            if moves:
-                self._store.update(" ;\n".join(moves), prefixes=PREFIXES)
-        except BaseException:
-            for staging in staged:
-                self._store.remove_graph(staging)
-            raise
+        if check is not None:
+            for _, quads in parsed:
+                self._check_staged(quads, check)
+        modified = datetime.now(UTC).isoformat(timespec="seconds")
+        infos = [
+            GraphInfo(load.graph, load.source, load.sha256 or sha256_of(load.data), modified, len(quads))
+            for load, quads in parsed
+        ]
+        if not infos:
+            return []
+        drops = [f"DROP SILENT GRAPH {ox.NamedNode(i.graph)}" for i in infos]
+        catalog = [_catalog_delete(i) for i in infos]
+        blocks = [f"GRAPH {ox.NamedNode(load.graph)} {{\n{_ntriples(quads)}}}" for load, quads in parsed] + [
+            f"GRAPH <{CATALOG_GRAPH}> {{\n{_catalog_triples(i)}}}" for i in infos
+        ]
+        self._store.update(" ;\n".join([*drops, *catalog, "INSERT DATA {\n" + "\n".join(blocks) + "\n}"]))
         for info in infos:
             log.info("replaced %s with %d triples from %s", info.graph, info.triples, info.source)
         return infos
+
+    def _check_staged(self, quads: list[ox.Quad], check: StagingCheck) -> None:
+        """Run `check` on `quads` put in a scratch graph, which is removed afterwards."""
+        staging = ox.NamedNode(f"{STAGING_PREFIX}{uuid.uuid4().hex}")
+        self._store.add_graph(staging)
+        try:
+            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads)
+            check(self, staging.value)
+        finally:
+            self._store.remove_graph(staging)
 
     def replace_graph_from_file(
         self, graph: str, path: Path, syntax: RdfSyntax, *, check: StagingCheck | None = None
@@ -232,10 +241,7 @@ class GraphStore:
         node = ox.NamedNode(graph)
         if not self._store.contains_named_graph(node):
             return False
-        self._store.update(
-            f"DROP SILENT GRAPH {node} ;\n"
-            f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }}"
-        )
+        self._store.update(f"DROP SILENT GRAPH {node} ;\nDELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }}")
         return True
 
     def has_graph(self, graph: str) -> bool:
@@ -243,8 +249,11 @@ class GraphStore:
 
     def graphs(self) -> list[GraphInfo]:
         """Every named graph with its catalog entry and current size, sorted by IRI."""
-        catalog = {row["graph"].value: row for row in self.select(queries.load("catalog"))}
-        counts = {row["graph"].value: int(row["triples"].value) for row in self.select(queries.load("triples_per_graph"))}
+        catalog = {term_text(row["graph"]): row for row in self.select(queries.load("catalog"))}
+        counts = {
+            term_text(row["graph"]): int(term_text(row["triples"]))
+            for row in self.select(queries.load("triples_per_graph"))
+        }
         names = sorted({g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)})
         result = []
         for name in names:
@@ -263,7 +272,7 @@ class GraphStore:
     def graph_sha256(self, graph: str) -> str | None:
         """The checksum of the data a graph was last loaded from, or None."""
         rows = self.select(queries.load("graph_sha256"), graph=graph)
-        return rows[0]["sha256"].value if rows else None
+        return term_text(rows[0]["sha256"]) if rows else None
 
     def graph_quads(self, graph: str) -> Iterable[ox.Quad]:
         return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -303,8 +312,7 @@ class GraphStore:
         named = next((q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph)), None)
         if named is not None:
             raise RdfSyntaxError(
-                f"{source}: holds named graph {named.graph_name}; a graph replacement takes "
-                "triples only"
+                f"{source}: holds named graph {named.graph_name}; a graph replacement takes triples only"
             )
         return quads
 
@@ -332,20 +340,32 @@ def _open_oxigraph(path: Path, *, read_only: bool) -> ox.Store:
         raise GraphError(f"cannot open the store in {path}: {error}") from None
 
 
-def _catalog_update(info: GraphInfo) -> str:
+def _catalog_delete(info: GraphInfo) -> str:
+    return f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {ox.NamedNode(info.graph)} ?p ?o }} }}"
+
+
+def _catalog_triples(info: GraphInfo) -> str:
+    """The catalog entry of a graph, as N-Triples."""
     node = ox.NamedNode(info.graph)
-    values = {
-        "dcterms:source": ox.Literal(info.source or ""),
-        "chm:sha256": ox.Literal(info.sha256 or ""),
-        "dcterms:modified": ox.Literal(info.modified or "", datatype=ox.NamedNode(PREFIXES["xsd"] + "dateTime")),
-        "void:triples": ox.Literal(str(info.triples), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")),
-    }
-    body = " ;\n    ".join(f"{p} {v}" for p, v in values.items())
-    return (
-        f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }} ;\n"
-        f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ {node} a void:Dataset ;\n    {body} . }} }}"
-    )
+    xsd = PREFIXES["xsd"]
+    values: list[tuple[str, Term]] = [
+        (PREFIXES["rdf"] + "type", ox.NamedNode(PREFIXES["void"] + "Dataset")),
+        (PREFIXES["dcterms"] + "source", ox.Literal(info.source or "")),
+        (CHM_NS + "sha256", ox.Literal(info.sha256 or "")),
+        (PREFIXES["dcterms"] + "modified", ox.Literal(info.modified or "", datatype=ox.NamedNode(xsd + "dateTime"))),
+        (PREFIXES["void"] + "triples", ox.Literal(str(info.triples), datatype=ox.NamedNode(xsd + "integer"))),
+    ]
+    return _ntriples([ox.Quad(node, ox.NamedNode(p), o) for p, o in values])
 
 
-def _value(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str | None:
-    return None if term is None else term.value
+def _ntriples(quads: list[ox.Quad]) -> str:
+    return (ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+
+
+def _value(term: Term | None) -> str | None:
+    return None if term is None else term_text(term)
+
+
+def term_text(term: Term) -> str:
+    """The lexical value of an IRI, blank node or literal (a quoted triple's N-Triples form)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value

@@ -14,7 +14,7 @@ from functools import cache
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, SH, Graph, URIRef
+from rdflib import RDF, RDFS, SH, Graph, URIRef
 from rdflib.term import Node
 
 from graph.errors import ValidationFailedError
@@ -63,12 +63,25 @@ def ontology_graph() -> Graph:
     return Graph().parse(ONTOLOGY_FILE, format="turtle")
 
 
+@cache
+def targeted_classes() -> frozenset[URIRef]:
+    """The classes the shapes target, with all their subclasses in the ontology."""
+    onto = ontology_graph()
+    found: set[URIRef] = set()
+    for target in shapes_graph().objects(None, SH.targetClass):
+        found.update(c for c in onto.transitive_subjects(RDFS.subClassOf, target) if isinstance(c, URIRef))
+    return frozenset(found)
+
+
 def validate_graph(store: GraphStore, graph: str) -> ValidationReport:
     """Validate named graph `graph` of `store` against the shapes."""
+    if not _has_targets(store, graph):
+        # Nothing a shape targets (a SKOS thesaurus, say): conforms without a pyshacl run.
+        return ValidationReport(graph=graph, focus_nodes=0)
     own = _graph_as_rdflib(store, graph)
     subjects = set(own.subjects())
     data = own + _referenced_descriptions(store, graph, own, subjects)
-    conforms, results, _ = shacl_validate(
+    _, results, _ = shacl_validate(
         data,
         shacl_graph=shapes_graph(),
         ont_graph=ontology_graph(),
@@ -86,15 +99,19 @@ def require_conformance(store: GraphStore, graph: str) -> None:
     report = validate_graph(store, graph)
     if not report.conforms:
         first = next(v for v in report.violations if v.severity == "Violation")
-        raise ValidationFailedError(
-            f"{len(report.violations)} SHACL result(s), nothing loaded; first: {first}", report
-        )
+        raise ValidationFailedError(f"{len(report.violations)} SHACL result(s), nothing loaded; first: {first}", report)
 
 
 def validate_store(store: GraphStore, graphs: list[str] | None = None) -> list[ValidationReport]:
     """Validate the named graphs given, or every graph but the catalog."""
     names = graphs if graphs is not None else [g.graph for g in store.graphs() if g.graph != CATALOG_GRAPH]
     return [validate_graph(store, name) for name in names]
+
+
+def _has_targets(store: GraphStore, graph: str) -> bool:
+    classes = " ".join(f"<{c}>" for c in sorted(targeted_classes()))
+    answer = store.query(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s a ?class VALUES ?class {{ {classes} }} }} }}")
+    return bool(answer)
 
 
 def _graph_as_rdflib(store: GraphStore, graph: str) -> Graph:
@@ -115,8 +132,7 @@ def _referenced_descriptions(store: GraphStore, graph: str, own: Graph, subjects
     values = " ".join(f"<{iri}>" for iri in sorted(referenced))
     triples = store.query(
         "CONSTRUCT { ?node ?p ?o } WHERE { VALUES ?node { " + values + " } "
-        "GRAPH ?g { ?node ?p ?o } FILTER(?g != ?self) }",
-        self=graph,
+        f"GRAPH ?g {{ ?node ?p ?o }} FILTER(?g != {ox.NamedNode(graph)}) }}"
     )
     assert isinstance(triples, ox.QueryTriples)
     return context.parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
@@ -132,26 +148,31 @@ def _violations(results: Graph) -> list[tuple[Node, Violation]]:
         value = results.value(result, SH.value)
         severity = results.value(result, SH.resultSeverity)
         focus = results.value(result, SH.focusNode)
-        found.append((
-            focus,
-            Violation(
-                focus=_n3(focus),
-                shape=_shape_name(shapes, source),
-                path=_n3(path) if path is not None else None,
-                message=str(results.value(result, SH.resultMessage) or "breaks the shape"),
-                severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                value=_n3(value) if value is not None else None,
-            ),
-        ))
+        if focus is None:
+            continue
+        found.append(
+            (
+                focus,
+                Violation(
+                    focus=_n3(focus),
+                    shape=_shape_name(shapes, source),
+                    path=_n3(path) if path is not None else None,
+                    message=str(results.value(result, SH.resultMessage) or "breaks the shape"),
+                    severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+                    value=_n3(value) if value is not None else None,
+                ),
+            )
+        )
     return sorted(found, key=lambda pair: (pair[1].focus, pair[1].shape, pair[1].path or ""))
 
 
 def _shape_name(shapes: Graph, source: Node | None) -> str:
-    """The named node shape a result came from (property shapes are usually blank nodes)."""
-    if isinstance(source, URIRef):
-        return str(source)
-    parent = shapes.value(predicate=SH.property, object=source) if source is not None else None
-    return str(parent) if isinstance(parent, URIRef) else "(anonymous shape)"
+    """The node shape a result came from: a property shape's parent, or the shape itself."""
+    if source is None:
+        return "(unknown shape)"
+    parent = shapes.value(predicate=SH.property, object=source)
+    named = parent if isinstance(parent, URIRef) else source
+    return str(named) if isinstance(named, URIRef) else "(anonymous shape)"
 
 
 def _n3(term: Node | None) -> str:

@@ -7,16 +7,17 @@ They are not part of the project: `chm init` loads them from a vocabulary folder
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+import pyoxigraph as ox
 
-from ontology import UN_LANGUAGES
+from ontology import PREFIXES, UN_LANGUAGES
 
-UNBIS_SCHEME = URIRef("http://metadata.un.org/thesaurus")
+UNBIS_SCHEME = "http://metadata.un.org/thesaurus"
 UNBIS_TSV = Path("unbis/unbis-labels-6lang.tsv")
 UNBIS_SLICE = Path("unbis/unbis-env-chem-waste-slice.ttl")
 LEO_TTL = Path("leo/leo-skosxl.ttl")
@@ -28,6 +29,13 @@ _SCRIPTS = {
     "zh": re.compile(r"[\u4E00-\u9FFF]"),
     "ru": re.compile(r"[\u0400-\u04FF]"),
 }
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+_RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+_SKOS_SCHEME = ox.NamedNode(PREFIXES["skos"] + "ConceptScheme")
+_SKOS_CONCEPT = ox.NamedNode(PREFIXES["skos"] + "Concept")
+_SKOS_IN_SCHEME = ox.NamedNode(PREFIXES["skos"] + "inScheme")
+_SKOS_NOTATION = ox.NamedNode(PREFIXES["skos"] + "notation")
+_SKOS_PREF_LABEL = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
 _SCHEME_LABELS = {
     "ar": "مكنز نظام الأمم المتحدة للمعلومات الببليوغرافية",
     "en": "UNBIS Thesaurus",
@@ -44,20 +52,29 @@ class ExternalVocabulary:
 
     name: str
     description: str
-    source: Path
+    #: The files it is read from; their checksum tells whether it changed.
+    inputs: tuple[Path, ...]
     read: Callable[[], bytes]
+
+    @property
+    def source(self) -> Path:
+        return self.inputs[0]
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for path in self.inputs:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
 
 
 def find(vocab_dir: Path) -> list[ExternalVocabulary]:
     """The external vocabularies present under `vocab_dir` (none when it does not exist)."""
     found = []
     if (vocab_dir / UNBIS_TSV).is_file():
+        inputs = tuple(p for p in (vocab_dir / UNBIS_TSV, vocab_dir / UNBIS_SLICE) if p.is_file())
         found.append(
             ExternalVocabulary(
-                "vocab/unbis",
-                "UNBIS Thesaurus, six languages",
-                vocab_dir / UNBIS_TSV,
-                lambda: unbis_turtle(vocab_dir),
+                "vocab/unbis", "UNBIS Thesaurus, six languages", inputs, lambda: unbis_ntriples(vocab_dir)
             )
         )
     if (vocab_dir / LEO_TTL).is_file():
@@ -65,35 +82,38 @@ def find(vocab_dir: Path) -> list[ExternalVocabulary]:
             ExternalVocabulary(
                 "vocab/leo",
                 "InforMEA LEO glossary (SKOS-XL)",
-                vocab_dir / LEO_TTL,
+                (vocab_dir / LEO_TTL,),
                 (vocab_dir / LEO_TTL).read_bytes,
             )
         )
     return found
 
 
-def unbis_turtle(vocab_dir: Path) -> bytes:
+def unbis_ntriples(vocab_dir: Path) -> bytes:
     """UNBIS as one SKOS concept scheme: every concept of the six-language table, with the
-    environment slice's subjects and relations, as deterministic Turtle."""
-    graph = Graph()
-    graph.bind("skos", SKOS)
-    graph.add((UNBIS_SCHEME, RDF.type, SKOS.ConceptScheme))
-    for lang, label in _SCHEME_LABELS.items():
-        graph.add((UNBIS_SCHEME, RDFS.label, Literal(label, lang=lang)))
+    environment slice's subjects and relations, as N-Triples in a stable order."""
+    scheme = ox.NamedNode(UNBIS_SCHEME)
+    triples = [ox.Triple(scheme, _RDF_TYPE, _SKOS_SCHEME)]
+    triples += [
+        ox.Triple(scheme, _RDFS_LABEL, ox.Literal(label, language=lang)) for lang, label in _SCHEME_LABELS.items()
+    ]
     with (vocab_dir / UNBIS_TSV).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
-            concept = URIRef(row["uri"])
-            graph.add((concept, RDF.type, SKOS.Concept))
-            graph.add((concept, SKOS.inScheme, UNBIS_SCHEME))
-            graph.add((concept, SKOS.notation, Literal(row["id"])))
+            concept = ox.NamedNode(row["uri"])
+            triples += [
+                ox.Triple(concept, _RDF_TYPE, _SKOS_CONCEPT),
+                ox.Triple(concept, _SKOS_IN_SCHEME, scheme),
+                ox.Triple(concept, _SKOS_NOTATION, ox.Literal(row["id"])),
+            ]
             for lang in UN_LANGUAGES:
                 label = (row.get(f"label_{lang}") or "").strip()
                 if label and _in_own_script(label, lang):
-                    graph.add((concept, SKOS.prefLabel, Literal(label, lang=lang)))
+                    triples.append(ox.Triple(concept, _SKOS_PREF_LABEL, ox.Literal(label, language=lang)))
     slice_path = vocab_dir / UNBIS_SLICE
     if slice_path.is_file():
-        graph.parse(slice_path, format="turtle")
-    return graph.serialize(format="nt", encoding="utf-8")
+        triples += [q.triple for q in ox.parse(path=str(slice_path), format=ox.RdfFormat.TURTLE)]
+    unique = sorted(set(triples), key=str)
+    return ox.serialize(unique, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _in_own_script(label: str, lang: str) -> bool:

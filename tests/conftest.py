@@ -18,15 +18,15 @@ DATA = Path(__file__).resolve().parent / "data"
 CHM = Path(sys.executable).with_name("chm")
 
 
-def run_chm(*args: str, data: Path | None = None, stdin: str | None = None, check: bool = False) -> subprocess.CompletedProcess[str]:
+def run_chm(
+    *args: str, data: Path | None = None, stdin: str | None = None, check: bool = False
+) -> subprocess.CompletedProcess[str]:
     """Run the installed `chm` console script, as a user would."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHM_")}
     env["COLUMNS"] = "200"
     if data is not None:
         env["CHM_DATA"] = str(data)
-    result = subprocess.run(
-        [str(CHM), *args], input=stdin, capture_output=True, text=True, env=env, timeout=600
-    )
+    result = subprocess.run([str(CHM), *args], input=stdin, capture_output=True, text=True, env=env, timeout=600)
     if check and result.returncode != 0:
         raise AssertionError(f"chm {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
     return result

@@ -79,14 +79,10 @@ def test_replace_graphs_is_all_or_nothing(store: GraphStore) -> None:
     store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
     before = triples(store, G1)
     with pytest.raises(RdfSyntaxError):
-        store.replace_graphs(
-            [GraphLoad(G1, GOOD_2, TURTLE, "two.ttl"), GraphLoad(G2, BROKEN, TURTLE, "broken.ttl")]
-        )
+        store.replace_graphs([GraphLoad(G1, GOOD_2, TURTLE, "two.ttl"), GraphLoad(G2, BROKEN, TURTLE, "broken.ttl")])
     assert triples(store, G1) == before
     assert not store.has_graph(G2)
-    infos = store.replace_graphs(
-        [GraphLoad(G1, GOOD_2, TURTLE, "two.ttl"), GraphLoad(G2, GOOD, TURTLE, "good.ttl")]
-    )
+    infos = store.replace_graphs([GraphLoad(G1, GOOD_2, TURTLE, "two.ttl"), GraphLoad(G2, GOOD, TURTLE, "good.ttl")])
     assert [i.triples for i in infos] == [1, 2]
     assert len(triples(store, G2)) == 2
 
