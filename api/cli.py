@@ -16,6 +16,7 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, compact, write_result
@@ -24,8 +25,9 @@ from graph import bootstrap
 from graph.errors import GraphError, UnsupportedFormatError
 from graph.formats import RDF_SYNTAXES, rdf_syntax, rdf_syntax_for_path
 from graph.stats import dataset_stats
-from graph.store import GraphStore
+from graph.store import GraphStore, term_text
 from graph.validate import require_conformance, validate_store
+from ingest.errors import IngestError
 
 app = typer.Typer(
     name="chm",
@@ -56,7 +58,7 @@ def _errors() -> Iterator[None]:
     """Turn the errors of bad input or state into one line on stderr and exit status 1."""
     try:
         yield
-    except (GraphError, CliError) as error:
+    except (GraphError, CliError, IngestError) as error:
         err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
@@ -155,6 +157,99 @@ def load(
         with GraphStore.open(settings.data) as store:
             info = store.replace_graph_from_file(graph, file, syntax, check=check)
         out_console.print(f"{info.graph}: {info.triples} triples from {file}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    data: DataOption = None,
+    kind: Annotated[
+        str | None, typer.Option(help="Document kind (a slug of the document-kinds scheme, e.g. national-report).")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language of the documents, when detection should not decide.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Re-ingest documents even when unchanged.")] = False,
+    validate: Annotated[bool, typer.Option(help="Refuse a document whose graph breaks the SHACL shapes.")] = True,
+) -> None:
+    """Ingest documents (.txt .md .docx .pdf .html): paragraphs, entities and relations, one named
+    graph per document. Unchanged documents are skipped; a failed one leaves the store as it was."""
+    from ingest.models import DocumentMetadata
+    from ingest.pipeline import Ingestor, discover
+
+    settings = _settings(data)
+    with _errors():
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            raise CliError(f"{missing[0]}: no such file or folder")
+        with GraphStore.open(settings.data) as store:
+            if kind is not None:
+                _check_document_kind(store, kind)
+            metadata = DocumentMetadata(kind=kind, language=language)
+            ingestor = Ingestor(store, validate=validate, force=force)
+            files, _ = discover(paths)
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("ingesting", total=len(files))
+
+                def advance(path: Path) -> None:
+                    bar.update(task, description=f"ingesting {path.name}")
+
+                def done(path: Path) -> None:
+                    bar.advance(task)
+
+                report = ingestor.ingest(paths, metadata, progress=advance, finished=done)
+    table = Table("document", "status", "paragraphs", "entities", "statements", "reason")
+    for o in report.outcomes:
+        table.add_row(
+            o.path.name,
+            o.status,
+            str(o.paragraphs or ""),
+            str(o.entities or ""),
+            str(o.statements or ""),
+            o.reason or "",
+        )
+    out_console.print(table)
+    out_console.print(
+        f"documents: {report.count('ingested')} ingested, {report.count('unchanged')} unchanged, "
+        f"{report.count('failed')} failed; paragraphs {report.total('paragraphs')}, entities "
+        f"{report.total('entities')}, statements {report.total('statements')}"
+        + (f"; passed over {len(report.passed_over)} (README/SOURCE files)" if report.passed_over else "")
+    )
+    if report.failed:
+        for o in report.failed:
+            err_console.print(f"[bold red]failed:[/] {o.path}: {o.reason}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _check_document_kind(store: GraphStore, kind: str) -> None:
+    from ingest import iri
+
+    if not store.select("SELECT ?k WHERE { ?k a chm:DocumentKind }", k=iri.document_kind(kind)):
+        known = sorted(
+            term_text(r["k"]).rsplit("/", 1)[-1] for r in store.select("SELECT ?k WHERE { ?k a chm:DocumentKind }")
+        )
+        raise CliError(f"unknown document kind {kind!r}; known: {', '.join(known)}")
+
+
+@app.command()
+def remove(
+    document: Annotated[str, typer.Argument(help="The document's key, IRI, or file path.")],
+    data: DataOption = None,
+) -> None:
+    """Remove an ingested document: its named graph and everything extracted from it."""
+    from ingest.pipeline import remove_document
+
+    settings = _settings(data)
+    with _errors(), GraphStore.open(settings.data) as store:
+        graph = remove_document(store, document)
+    out_console.print(f"removed {graph}")
 
 
 @app.command()

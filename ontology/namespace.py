@@ -53,6 +53,7 @@ class CHM(DefinedNamespace):
     appliesTo: URIRef
     casNumber: URIRef
     cites: URIRef
+    concernsAnnex: URIRef
     concernsArticle: URIRef
     confidence: URIRef
     derivedFromParagraph: URIRef
@@ -91,9 +92,11 @@ class CHM(DefinedNamespace):
     paragraphOf: URIRef
     parentParagraph: URIRef
     partOfConvention: URIRef
+    partOfProvision: URIRef
     partyTo: URIRef
     position: URIRef
     protocolTo: URIRef
+    reportedThrough: URIRef
     representsCountry: URIRef
     servesRegion: URIRef
     sha256: URIRef
