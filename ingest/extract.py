@@ -34,6 +34,10 @@ _CONVENTION_NAMES = {
 _CENTRE = re.compile(r"\bcent(?:re|er)s?\b", re.IGNORECASE)
 _REGIONAL = re.compile(r"\b(?:regional|subregional|sub-regional|coordinating)\b", re.IGNORECASE)
 _ESTABLISHED = re.compile(r"\b(?:established|endors\w+|hosted|located|designated|set up|operat\w+)\b", re.IGNORECASE)
+_SECRETARIATS_OF = re.compile(
+    r"\b[Ss]ecretariats?\s+of\s+the\s+(?:(?:Basel|Rotterdam|Stockholm|Minamata)(?:\s*,\s*|\s+and\s+)?)+\s*[Cc]onventions?"
+)
+_THE_SECRETARIAT = re.compile(r"\bthe Secretariat\b|^Secretariat\b")
 _STATUS = re.compile(r"^(?P<status>mandatory|optional)\b(?P<art15>.*\(Art\.?\s*15\))?", re.IGNORECASE)
 _ORG_WORDS = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Institute|Fund|Network|Agency|Bank|Union|Foundation|Association|Federation)\b"
@@ -71,6 +75,7 @@ class Vocabulary:
     provisions: dict[tuple[str, str, str], str]  # (convention key, "article"|"annex", notation) → IRI
     article_titles: dict[str, dict[str, str]]  # convention key → article number → English title
     english: dict[str, str]  # IRI → English label
+    secretariats: dict[str, str]  # convention key → its secretariat's IRI
 
     @classmethod
     def from_store(cls, store: GraphStore) -> Vocabulary:
@@ -84,7 +89,11 @@ class Vocabulary:
             if kind == "article" and "title" in row:
                 titles[key][notation] = term_text(row["title"])
         english = {term_text(r["entity"]): term_text(r["label"]) for r in store.select(queries.load("english_labels"))}
-        return cls(provisions, dict(titles), english)
+        secretariats = {
+            term_text(r["convention"]).rsplit("/", 1)[-1]: term_text(r["secretariat"])
+            for r in store.select(queries.load("secretariats"))
+        }
+        return cls(provisions, dict(titles), english, secretariats)
 
 
 class Extractor:
@@ -109,6 +118,7 @@ class Extractor:
         for paragraph in document.paragraphs:
             context = self._context_convention(document, paragraph, heading_conventions)
             self._paragraph_facts(document, paragraph, by_paragraph[paragraph.position], context, out)
+            self._secretariats(document, paragraph, context, out)
             self._centres(document, paragraph, docs[paragraph.position], by_paragraph[paragraph.position], out)
         self._requirements(document, out)
         self._needs(document, out)
@@ -161,7 +171,7 @@ class Extractor:
         for ent in doc.ents:
             if (
                 ent.label_ == "ORG"
-                and _ORG_WORDS.search(ent.text)
+                and _plausible_organization(ent.text)
                 and not any(ent.start_char < e and s < ent.end_char for s, e in kept + symbols)
             ):
                 name = re.sub(r"^the\s+", "", ent.text.strip(), flags=re.IGNORECASE)
@@ -286,6 +296,20 @@ class Extractor:
                 found.append(provision)
         return found
 
+    def _secretariats(self, document: Document, paragraph: Paragraph, context: str | None, out: Extraction) -> None:
+        """ "The Secretariat" is the secretariat of the convention the paragraph is about; "the
+        secretariats of the Rotterdam and Stockholm conventions" names theirs."""
+        named: set[str] = set()
+        for match in _SECRETARIATS_OF.finditer(paragraph.text):
+            named |= {n.lower() for n in re.findall(r"Basel|Rotterdam|Stockholm|Minamata", match.group(0))}
+        if context and _THE_SECRETARIAT.search(paragraph.text):
+            named.add(context)
+        par = iri.paragraph(document.key, paragraph.key)
+        for secretariat in sorted(
+            {self.vocabulary.secretariats[k] for k in named if k in self.vocabulary.secretariats}
+        ):
+            out.state(par, CHM + "mentions", secretariat, paragraph.position, "secretariat-rule", 0.8)
+
     # ---- regional centres -------------------------------------------------------------------
 
     def _centres(
@@ -371,10 +395,11 @@ class Extractor:
             facts.append((SKOS + "notation", Text(reference.replace("\n", " "))))
         if status["art15"] and (article15 := self.vocabulary.provisions.get((convention, "article", "15"))):
             facts.append((CHM + "reportedThrough", article15))
-        annex = re.match(r"Annex\s+(?P<x>[A-G])\b", first)
-        if annex and (provision := self.vocabulary.provisions.get((convention, "annex", annex["x"]))):
-            facts.append((CHM + "concernsAnnex", provision))
-        else:
+        annexes = [m["x"] for m in re.finditer(r"Annex\s+(?P<x>[A-G])\b", first)] if first.startswith("Annex") else []
+        for letter in annexes:
+            if provision := self.vocabulary.provisions.get((convention, "annex", letter)):
+                facts.append((CHM + "concernsAnnex", provision))
+        if not annexes:
             number = re.match(r"(\d+)", reference)
             # A row without a reference continues the article of the rows above it.
             article = number.group(1) if number else self._article_by_title(convention, topic) or self._last_article
@@ -425,6 +450,18 @@ class Extractor:
                         out.state(node, CHM + "concernsArticle", provision, pos, "annex-needs", 0.9)
 
 
+def _plausible_organization(name: str) -> bool:
+    """A named organization, not a fragment: an organization word, two capitalised words, and no
+    dangling function word at the end ("Information Exchange Network on")."""
+    words = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE).split()
+    capitals = sum(1 for w in words if w[:1].isupper())
+    return (
+        bool(_ORG_WORDS.search(name))
+        and capitals >= 2
+        and words[-1].lower() not in {"on", "of", "for", "and", "the", "in"}
+    )
+
+
 def _in_annex(paragraph: Paragraph, annex: str) -> bool:
     head = paragraph.heading_path[0] if paragraph.heading_path else ""
     return head == annex or head.startswith(annex + ":")
@@ -464,5 +501,3 @@ def _heading_conventions(document: Document, mentions: dict[int, list[Mention]])
         if named:
             found[paragraph.text] = named[0].rsplit("/", 1)[-1]
     return found
-
-

@@ -82,6 +82,8 @@ def label_variants(label: str) -> set[str]:
     qualifier itself when it is an acronym, the UN's "Iran (Islamic Republic of)" turned round."""
     label = normalise(label).strip()
     forms = {label}
+    if label.startswith("The ") and len(label) > 8:
+        forms.add(label[4:])
     if match := re.fullmatch(r"(?P<head>.+?)\s*\((?P<inner>[^()]+)\)", label):
         head, inner = match["head"].strip(), match["inner"].strip()
         forms.add(head)
@@ -96,7 +98,7 @@ def label_variants(label: str) -> set[str]:
 
 SYMBOL = re.compile(r"\b(?:UNEP|UNIDO|FAO|WHO|UNDP|UNITAR|UNECE|ILO)(?:\([A-Z]+\))?(?:/[A-Za-z0-9][A-Za-z0-9.\-]*){2,}")
 DECISION = re.compile(
-    r"\b(?P<notation>(?:SC|RC|BC|MC|INC|POPRC|CRC|OEWG|ExCOP|IMC|COP)[-.]\d+/\d+(?:\s?[A-Z]\b)?)(?P<para>\.\d+)?"
+    r"(?<![/\w.])(?P<notation>(?:SC|RC|BC|MC|INC|POPRC|CRC|OEWG|ExCOP|IMC|COP)[-.]\d+/\d+(?:\s?[A-Z]\b)?)(?P<para>\.\d+)?"
     r"|\b[Dd]ecisions?\s+(?P<older>(?:[IVX]+/\d+|\d{1,2}/\d{1,2})(?:\s[A-Z]\b)?)"
 )
 ARTICLE = re.compile(
@@ -190,6 +192,8 @@ def case_fits(text: str, forms: Iterable[str], cls: str) -> bool:
     for form in forms:
         if form.lower() != text.lower():
             continue
+        if len(form.split()) >= 3:
+            return True  # a long name is unambiguous in any case
         if form.isupper() and len(form) <= 8:
             if text == form:
                 return True

@@ -13,6 +13,7 @@ Two layouts are recognised:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.iri import slug
@@ -100,18 +101,41 @@ class UnDocumentSegmenter:
         self.pending_letter: str | None = None
         self.annex_just_opened = False
         self.in_footnotes = False
+        self.table: list[list[str]] = []  # rows of the table being read, emitted when it ends
 
     def run(self, text: str) -> list[Paragraph]:
-        for block in re.split(r"\n\s*\n", text):
-            lines = [line for line in block.split("\n") if line.strip()]
+        for block in re.split(r"\n[ ]*\n", text):
+            # A line holding only a tab is an empty table cell, not a blank line.
+            lines = [line for line in block.split("\n") if line.strip() or "\t" in line]
             if not lines:
                 continue
             if lines[0].startswith("\t") and not self.in_footnotes and not _RULE.match(lines[0].strip()):
-                self._table_row(lines)
+                self.table.append(_cells(lines))
                 continue
+            if self.table and lines[0].strip()[:1].islower():
+                # A cell's text that goes on after a blank line.
+                self.table[-1][-1] = " ".join([self.table[-1][-1], *(line.strip() for line in lines)]).strip()
+                continue
+            self._flush_table()
             for line in lines:
                 self._line(line)
+        self._flush_table()
         return self.out.paragraphs
+
+    def _flush_table(self) -> None:
+        """Emit the buffered rows of a table, first joining rows a stray blank line split in two."""
+        rows, self.table = self.table, []
+        if not rows:
+            return
+        width = Counter(len(r) for r in rows if len(r) > 1).most_common(1)[0][0] if any(len(r) > 1 for r in rows) else 1
+        merged: list[list[str]] = []
+        for row in rows:
+            if merged and len(merged[-1]) < width and len(merged[-1]) + len(row) <= width:
+                merged[-1].extend(row)
+            else:
+                merged.append(list(row))
+        for cells in merged:
+            self._emit_row(cells)
 
     # ---- lines ---------------------------------------------------------------------------
 
@@ -126,7 +150,7 @@ class UnDocumentSegmenter:
                 self.out.add(body, "footnote", key=f"fn{len(self.out.paragraphs)}", heading_path=("Footnotes",))
             return
         if "\t" in line:
-            self._table_row([line])
+            self._emit_row([c.strip() for c in line.split("\t")])
             return
         if self.pending_heading is not None:
             level, number = self.pending_heading
@@ -258,24 +282,29 @@ class UnDocumentSegmenter:
         owner = self.sub or self.current
         self.out.add(line, "text", heading_path=self.headings.path, parent=owner.position if owner else None)
 
-    def _table_row(self, lines: list[str]) -> None:
-        cells: list[str] = []
-        for line in lines:
-            parts = line.split("\t")
-            if line.startswith("\t") or not cells:
-                cells.extend(p.strip() for p in parts if p.strip() or not line.startswith("\t"))
-            else:
-                cells[-1] = f"{cells[-1]}\n{parts[0].strip()}".strip()
-                cells.extend(p.strip() for p in parts[1:])
-        cells = [c for c in cells if c]
-        if not cells:
+    def _emit_row(self, cells: list[str]) -> None:
+        if not any(cells):
             return
         self.out.add(
-            " | ".join(c.replace("\n", " ") for c in cells),
+            " | ".join(c.replace("\n", " ") for c in cells if c),
             "table-row",
             heading_path=self.headings.path,
             cells=tuple(cells),
         )
+
+
+def _cells(lines: list[str]) -> list[str]:
+    """The cells of a table row: each tab starts a cell (empty ones too); an untabbed line
+    continues the cell above it."""
+    cells: list[str] = []
+    for line in lines:
+        if line.startswith("\t") or not cells:
+            cells.extend(c.strip() for c in line.lstrip("\t").split("\t") if line.startswith("\t") or c.strip())
+        else:
+            head, *rest = line.split("\t")
+            cells[-1] = f"{cells[-1]}\n{head.strip()}".strip()
+            cells.extend(c.strip() for c in rest)
+    return cells
 
 
 class ConventionSegmenter:
