@@ -32,6 +32,7 @@ _CONVENTION_NAMES = {
     "vienna": "vienna",
 }
 _CENTRE = re.compile(r"\bcent(?:re|er)s?\b", re.IGNORECASE)
+_CENTRE_IN = re.compile(r"\bcent(?:re|er)s?\b(?:\s+[\w-]+){0,6}?\s+in\s+(?:the\s+)?$", re.IGNORECASE)
 _REGIONAL = re.compile(r"\b(?:regional|subregional|sub-regional|coordinating)\b", re.IGNORECASE)
 _ESTABLISHED = re.compile(r"\b(?:established|endors\w+|hosted|located|designated|set up|operat\w+)\b", re.IGNORECASE)
 _SECRETARIATS_OF = re.compile(
@@ -320,12 +321,16 @@ class Extractor:
         for sent in doc.sents:
             text = sent.text
             cue = _CENTRE.search(text)
-            if not cue or not _REGIONAL.search(text) or not _ESTABLISHED.search(text):
+            if not cue or not _REGIONAL.search(text):
                 continue
             inside = [m for m in mentions if sent.start_char <= m.start < sent.end_char]
             conventions = [m for m in inside if m.label in ("Convention", "Protocol") and m.iri]
             countries = [m for m in inside if m.label == "Country" and m.start - sent.start_char > cue.start()]
             if not conventions or not countries:
+                continue
+            # "established/endorsed/hosted ... in X", or plainly "the ... centre in X".
+            before_country = text[: countries[0].start - sent.start_char]
+            if not _ESTABLISHED.search(text) and not _CENTRE_IN.search(before_country):
                 continue
             centre_at = sent.start_char + cue.start()
             convention = min(conventions, key=lambda m: abs(m.start - centre_at)).iri

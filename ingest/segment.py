@@ -127,7 +127,9 @@ class UnDocumentSegmenter:
         rows, self.table = self.table, []
         if not rows:
             return
-        width = Counter(len(r) for r in rows if len(r) > 1).most_common(1)[0][0] if any(len(r) > 1 for r in rows) else 1
+        counts = Counter(len(r) for r in rows if len(r) > 1)
+        # The commonest row length, the longer one on a tie.
+        width = max(counts, key=lambda n: (counts[n], n)) if counts else 1
         merged: list[list[str]] = []
         for row in rows:
             if merged and len(merged[-1]) < width and len(merged[-1]) + len(row) <= width:

@@ -54,3 +54,20 @@ def store_copy(initialised_store: Path, tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "data"
     shutil.copytree(initialised_store, copy, ignore=shutil.ignore_patterns("LOCK"))
     yield copy
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    path = SHARED / "corpus"
+    if not path.is_dir():
+        pytest.skip("../shared/corpus is not beside the checkout")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
+    """A store with the vocabularies and the whole corpus ingested through `chm ingest`."""
+    data = tmp_path_factory.mktemp("corpus") / "data"
+    run_chm("init", "--no-vocab", data=data, check=True)
+    run_chm("ingest", str(shared_corpus), data=data, check=True)
+    return data
