@@ -21,16 +21,20 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: setup
 	$(CHM) init
+	$(CHM) ingest
 	@echo
-	@echo "The store is ready in $(CHM_DATA). Ingestion (issue 3) and the HTTP service (issue 4)"
-	@echo "are not built yet; query it now with: $(CHM) query 'SELECT ...' (see README)."
+	@echo "The store in $(CHM_DATA) holds the vocabularies and the ingested corpus. The HTTP service"
+	@echo "(issue 4) is not built yet: query the store with $(CHM) query 'SELECT ...' (see README)."
 
 test: setup
 	$(BIN)/python -m pytest
 
+bench: setup
+	$(BIN)/python bench/bench_ingest.py
+
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy ontology graph api
+	$(BIN)/mypy ontology graph api ingest
 
 clean:
 	rm -rf $(VENV) data

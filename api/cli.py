@@ -161,7 +161,12 @@ def load(
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders (walked recursively); default the corpus [env CHM_CORPUS].", show_default=False
+        ),
+    ] = None,
     data: DataOption = None,
     kind: Annotated[
         str | None, typer.Option(help="Document kind (a slug of the document-kinds scheme, e.g. national-report).")
@@ -179,6 +184,10 @@ def ingest(
 
     settings = _settings(data)
     with _errors():
+        if not paths:
+            if settings.corpus is None:
+                raise CliError("no paths given and no corpus: set CHM_CORPUS or name files or folders")
+            paths = [settings.corpus]
         missing = [p for p in paths if not p.exists()]
         if missing:
             raise CliError(f"{missing[0]}: no such file or folder")

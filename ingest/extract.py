@@ -39,6 +39,11 @@ _SECRETARIATS_OF = re.compile(
     r"\b[Ss]ecretariats?\s+of\s+the\s+(?:(?:Basel|Rotterdam|Stockholm|Minamata)(?:\s*,\s*|\s+and\s+)?)+\s*[Cc]onventions?"
 )
 _THE_SECRETARIAT = re.compile(r"\bthe Secretariat\b|^Secretariat\b")
+_EXPERTISE = re.compile(
+    r"^\s*,?\s*(?:who is\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:expert|specialist|consultant|adviser|advisor|scientist)s?\s+(?:in|on|of)\s+(?P<field>[^,.;()]{3,100})",
+    re.IGNORECASE,
+)
 _STATUS = re.compile(r"^(?P<status>mandatory|optional)\b(?P<art15>.*\(Art\.?\s*15\))?", re.IGNORECASE)
 _ORG_WORDS = re.compile(
     r"\b(?:Organi[sz]ation|Programme|Institute|Fund|Network|Agency|Bank|Union|Foundation|Association|Federation)\b"
@@ -121,6 +126,7 @@ class Extractor:
             self._paragraph_facts(document, paragraph, by_paragraph[paragraph.position], context, out)
             self._secretariats(document, paragraph, context, out)
             self._centres(document, paragraph, docs[paragraph.position], by_paragraph[paragraph.position], out)
+            self._experts(document, paragraph, docs[paragraph.position], by_paragraph[paragraph.position], out)
         self._requirements(document, out)
         self._needs(document, out)
         return out
@@ -356,6 +362,42 @@ class Extractor:
                 out.state(
                     iri.paragraph(document.key, paragraph.key), CHM + "mentions", centre, pos, "centre-rule", 0.85
                 )
+
+    # ---- experts -----------------------------------------------------------------------------
+
+    def _experts(
+        self, document: Document, paragraph: Paragraph, doc: Doc, mentions: list[Mention], out: Extraction
+    ) -> None:
+        """A person the trained pipeline recognises, named with a field of expertise ("Dr. Ana
+        Ruiz, an expert in polychlorinated biphenyls")."""
+        people = [ent for ent in doc.ents if ent.label_ in ("PERSON", "PER")]
+        if not people:
+            return
+        for person in people:
+            after = paragraph.text[person.end_char : person.end_char + 160]
+            field = _EXPERTISE.match(after)
+            if not field:
+                continue
+            name = re.sub(r"^(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+", "", person.text.strip())
+            if len(name.split()) < 2:
+                continue
+            node = iri.expert(name)
+            start = person.end_char + field.start("field")
+            end = person.end_char + field.end("field")
+            pos = paragraph.position
+            out.entity(Entity(node, ("Expert",), {"en": name}, pos))
+            out.state(
+                node,
+                PREFIXES["schema"] + "knowsAbout",
+                Text(field["field"].strip(), document.language),
+                pos,
+                "expert-rule",
+                0.7,
+            )
+            for mention in mentions:
+                if mention.iri and start <= mention.start < end and mention.label != "ARTICLE_REF":
+                    out.state(node, CHM + "expertIn", mention.iri, pos, "expert-rule", 0.7)
+            out.state(iri.paragraph(document.key, paragraph.key), CHM + "mentions", node, pos, "expert-rule", 0.7)
 
     # ---- the clearing-house plan's annexes --------------------------------------------------
 

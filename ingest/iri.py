@@ -66,6 +66,10 @@ def centre(convention_key: str, alpha3: str) -> str:
     return str(CHMID[f"centre/{convention_key}/{alpha3.upper()}"])
 
 
+def expert(name: str) -> str:
+    return str(CHMID[f"expert/{slug(name)}"])
+
+
 def organization(name: str) -> str:
     return str(CHMID[f"organization/{slug(name)}"])
 

@@ -91,7 +91,22 @@ def label_variants(label: str) -> set[str]:
             forms.add(inner)
         if inner.endswith(" of"):
             forms.add(f"{inner} {head}")
-    return {f for f in forms if len(f) >= MIN_FORM_LENGTH and not f.isdigit()}
+    forms |= {variant for form in forms for variant in _arabic_clitics(form)}
+    return {f for f in forms if len(f) >= (2 if _CJK.search(f) else MIN_FORM_LENGTH) and not f.isdigit()}
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ARABIC = re.compile(r"^[\u0600-\u06ff]")
+
+
+def _arabic_clitics(form: str) -> set[str]:
+    """Arabic writes "and", "with/by" and "for/to" joined to the next word (وبرنامج, لاتفاقية):
+    the forms with those prefixes, ل + ال contracted to لل."""
+    if not _ARABIC.match(form):
+        return set()
+    variants = {"و" + form, "ب" + form, "وب" + form}
+    variants |= {"ل" + form[1:], "ول" + form[1:]} if form.startswith("ال") else {"ل" + form, "ول" + form}
+    return variants
 
 
 # ---- the pattern component ------------------------------------------------------------------
