@@ -21,7 +21,7 @@ from rich.table import Table
 
 from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, compact, write_result
 from api.settings import Settings
-from graph import bootstrap
+from graph import bootstrap, queries
 from graph.errors import GraphError, UnsupportedFormatError
 from graph.formats import RDF_SYNTAXES, rdf_syntax, rdf_syntax_for_path
 from graph.stats import dataset_stats
@@ -240,11 +240,10 @@ def ingest(
 def _check_document_kind(store: GraphStore, kind: str) -> None:
     from ingest import iri
 
-    if not store.select("SELECT ?k WHERE { ?k a chm:DocumentKind }", k=iri.document_kind(kind)):
-        known = sorted(
-            term_text(r["k"]).rsplit("/", 1)[-1] for r in store.select("SELECT ?k WHERE { ?k a chm:DocumentKind }")
-        )
-        raise CliError(f"unknown document kind {kind!r}; known: {', '.join(known)}")
+    known = {term_text(row["kind"]) for row in store.select(queries.load("document_kinds"))}
+    if iri.document_kind(kind) not in known:
+        names = ", ".join(sorted(k.rsplit("/", 1)[-1] for k in known))
+        raise CliError(f"unknown document kind {kind!r}; known: {names}")
 
 
 @app.command()

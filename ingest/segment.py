@@ -5,42 +5,39 @@ Two layouts are recognised:
   alone on theirs), roman and lettered section headings ("I." / "A." with the title on the next
   line), annexes that restart the numbering, tab-separated table rows (a row is a block whose
   cells start with a tab; untabbed lines continue the cell above) and footnotes after a rule.
-- Convention texts in Markdown: `### Article N` / `####Title` with numbered paragraphs and
-  "a)" items, `### Annex X` with its parts; a translation that follows (the Dutch half of the
-  corpus files) is a second version of the same articles.
+- Convention texts in Markdown (`segment_convention`): `### Article N` / `####Title` with
+  numbered paragraphs and "a)" items, `### Annex X` with its parts; a translation that follows
+  (the Dutch half of the corpus files) is a second version of the same articles.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from ingest.iri import slug
 from ingest.models import Paragraph
-
-ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv"}
-_ROMAN_HEADING = re.compile(r"^(?P<num>[IVX]{1,5})\.\s*(?P<title>.*)$")
-_LETTER_HEADING = re.compile(r"^(?P<num>[A-H])\.\s*(?P<title>.*)$")
-_ANNEX = re.compile(r"^(?P<word>Annex|Appendix)(?:\s+(?P<num>[IVX]+|[A-Z]))?\s*$", re.IGNORECASE)
-_NUMBERED = re.compile(r"^(?P<num>\d{1,3})\.(?!\d)\s*(?P<text>.*)$")
-_LETTERED = re.compile(r"^\((?P<num>[a-z]{1,5})\)\s*(?P<text>.*)$|^(?P<bare>[a-z]{1,5})\)\s+(?P<btext>.*)$")
-_BULLET = re.compile(r"^[·•▪◦*–-]\s+(?P<text>.+)$")
-_RULE = re.compile(r"^_{5,}\s*$")
-_FOOTNOTE_MARK = re.compile(r"^(?:\*+|\d{1,3}\.?|\ufffd|[a-z]/)\s*")
-_TERMINAL = (".", ";", ":", "!", "?", ",")
-
-_MD_ARTICLE = re.compile(r"^#{2,4}\s*(?:Article|Artikel|Artículo|Статья)\s+(?P<num>\d+[A-Z]?)\b", re.IGNORECASE)
-_MD_ANNEX = re.compile(
-    r"^#{2,4}\s*(?:Annex|Annexe|Anexo|Bijlage|Приложение)\s+(?P<num>[IVX]+(?:\s*[AB])?|[A-Z])\b", re.I
+from ingest.segment_common import (
+    ANNEX,
+    BULLET,
+    FOOTNOTE_MARK,
+    LETTER_HEADING,
+    LETTERED,
+    MD_ARTICLE,
+    NUMBERED,
+    ROMAN,
+    ROMAN_HEADING,
+    RULE,
+    TERMINAL,
+    Builder,
+    Headings,
 )
-_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s*(?P<text>.*?)\s*$")
-_MD_TAG = re.compile(r"<[^>]+>")
+from ingest.segment_convention import ConventionSegmenter
 
 
 def looks_like_convention_text(text: str) -> bool:
     """True for a convention's text in Markdown: several `### Article N` headings."""
-    return len(re.findall(_MD_ARTICLE.pattern, text, re.MULTILINE | re.IGNORECASE)) >= 3
+    return len(re.findall(MD_ARTICLE.pattern, text, re.MULTILINE | re.IGNORECASE)) >= 3
 
 
 def segment(text: str) -> list[Paragraph]:
@@ -50,47 +47,12 @@ def segment(text: str) -> list[Paragraph]:
     return UnDocumentSegmenter().run(text)
 
 
-@dataclass
-class _Builder:
-    """Collects paragraphs and keeps their keys unique."""
-
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-
-    def add(self, text: str, kind: str, key: str | None = None, **attrs: object) -> Paragraph:
-        text = text.strip()
-        base = key or f"b{len(self.paragraphs)}"
-        unique, n = base, 2
-        while unique in self.keys:
-            unique, n = f"{base}-{n}", n + 1
-        self.keys.add(unique)
-        paragraph = Paragraph(position=len(self.paragraphs), text=text, kind=kind, key=unique, **attrs)  # type: ignore[arg-type]
-        self.paragraphs.append(paragraph)
-        return paragraph
-
-
-class _Headings:
-    """The stack of headings above the current line."""
-
-    def __init__(self) -> None:
-        self.stack: list[tuple[int, str]] = []
-
-    def push(self, level: int, label: str) -> None:
-        while self.stack and self.stack[-1][0] >= level:
-            self.stack.pop()
-        self.stack.append((level, label))
-
-    @property
-    def path(self) -> tuple[str, ...]:
-        return tuple(label for _, label in self.stack)
-
-
 class UnDocumentSegmenter:
     """The layout of UN meeting documents (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.out = _Builder()
-        self.headings = _Headings()
+        self.out = Builder()
+        self.headings = Headings()
         self.current: Paragraph | None = None  # the numbered paragraph being read
         self.sub: Paragraph | None = None  # its lettered sub-paragraph being read
         self.last_number = 0
@@ -109,7 +71,7 @@ class UnDocumentSegmenter:
             lines = [line for line in block.split("\n") if line.strip() or "\t" in line]
             if not lines:
                 continue
-            if lines[0].startswith("\t") and not self.in_footnotes and not _RULE.match(lines[0].strip()):
+            if lines[0].startswith("\t") and not self.in_footnotes and not RULE.match(lines[0].strip()):
                 self.table.append(_cells(lines))
                 continue
             if self.table and lines[0].strip()[:1].islower():
@@ -143,11 +105,11 @@ class UnDocumentSegmenter:
 
     def _line(self, raw: str) -> None:
         line = raw.strip()
-        if _RULE.match(line):
+        if RULE.match(line):
             self.in_footnotes = True
             return
         if self.in_footnotes:
-            body = _FOOTNOTE_MARK.sub("", line).strip()
+            body = FOOTNOTE_MARK.sub("", line).strip()
             if body:
                 self.out.add(body, "footnote", key=f"fn{len(self.out.paragraphs)}", heading_path=("Footnotes",))
             return
@@ -159,19 +121,19 @@ class UnDocumentSegmenter:
             self.pending_heading = None
             self._heading(level, f"{number}. {line}")
             return
-        if match := _ANNEX.match(line):
+        if match := ANNEX.match(line):
             self._annex(match)
             return
-        if match := _ROMAN_HEADING.match(line):
+        if match := ROMAN_HEADING.match(line):
             self._numbered_heading(1, match["num"], match["title"])
             return
-        if match := _LETTER_HEADING.match(line):
+        if match := LETTER_HEADING.match(line):
             self._numbered_heading(2, match["num"], match["title"])
             return
-        if match := _NUMBERED.match(line):
+        if match := NUMBERED.match(line):
             self._numbered(match["num"], match["text"].strip())
             return
-        if match := _LETTERED.match(line):
+        if match := LETTERED.match(line):
             letter = match["num"] or match["bare"]
             body = (match["text"] if match["num"] else match["btext"]) or ""
             if body.strip():
@@ -179,7 +141,7 @@ class UnDocumentSegmenter:
             else:
                 self.pending_letter = letter
             return
-        if match := _BULLET.match(line):
+        if match := BULLET.match(line):
             self._item(match["text"])
             return
         self._plain(line)
@@ -309,151 +271,10 @@ def _cells(lines: list[str]) -> list[str]:
     return cells
 
 
-class ConventionSegmenter:
-    """A convention's Markdown text: articles, their paragraphs, annexes and their parts.
-
-    The text may hold the convention twice (English, then a translation): the translation
-    starts at the last title before the first article heading written with another word
-    ("Artikel" after "Article"); its paragraphs get keys prefixed "v2-".
-    """
-
-    def __init__(self) -> None:
-        self.out = _Builder()
-
-    def run(self, text: str) -> list[Paragraph]:
-        lines = [_MD_TAG.sub("", raw).strip() for raw in text.split("\n")]
-        lines = [line for line in lines if line]
-        for version, part in enumerate(_versions(lines), start=1):
-            _ConventionVersion(self.out, "" if version == 1 else f"v{version}-").run(part)
-        return self.out.paragraphs
-
-
-def _versions(lines: list[str]) -> list[list[str]]:
-    """Split the lines where a translation of the text begins (see ConventionSegmenter)."""
-    words = [
-        (i, m.group(0).lstrip("#").split()[0].lower()) for i, line in enumerate(lines) if (m := _MD_ARTICLE.match(line))
-    ]
-    if not words:
-        return [lines]
-    first_word = words[0][1]
-    switch = next((i for i, word in words if word != first_word), None)
-    if switch is None:
-        return [lines]
-    start = switch
-    for j in range(switch - 1, -1, -1):
-        if _MD_HEADING.match(lines[j]):
-            start = j
-            break
-    return [lines[:start], *_versions(lines[start:])] if start else [lines]
-
-
-class _ConventionVersion:
-    """One version (language) of a convention text."""
-
-    def __init__(self, out: _Builder, prefix: str) -> None:
-        self.out = out
-        self.prefix = prefix
-        self.provision: tuple[str, str] | None = None
-        self.in_annex = False
-        self.current: Paragraph | None = None
-        self.heading: list[str] = []
-        self.pending_title = False
-
-    def run(self, lines: list[str]) -> None:
-        for line in lines:
-            self._line(line)
-
-    def _line(self, line: str) -> None:
-        if (match := _MD_ARTICLE.match(line)) and not self.in_annex:
-            self._provision("article", match["num"].upper(), f"Article {match['num'].upper()}")
-            return
-        if match := _MD_ANNEX.match(line):
-            self.in_annex = True
-            notation = re.sub(r"\s+", "", match["num"].upper())
-            self._provision("annex", notation, f"Annex {notation}")
-            return
-        if match := _MD_HEADING.match(line):
-            self._md_heading(len(match["hashes"]), match["text"].strip(" *"))
-            return
-        self._text(line)
-
-    def _provision(self, kind: str, notation: str, label: str) -> None:
-        self.provision = (kind, notation)
-        self.heading = [label]
-        self.current = None
-        self.pending_title = True
-        self.out.add(
-            label,
-            "heading",
-            key=f"{self.prefix}{kind}-{slug(notation)}",
-            heading_path=(label,),
-            provision=self.provision,
-        )
-
-    def _md_heading(self, level: int, text: str) -> None:
-        if not text:
-            return
-        if self.provision is None:
-            self.out.add(text, "title", key=f"{self.prefix}title", heading_path=())
-            return
-        if self.pending_title and level == 4:
-            self.pending_title = False
-            title = f"{self.heading[0]}: {text}"
-            self.heading = [title]
-            self.out.paragraphs[-1].text = title
-            self.out.paragraphs[-1].heading_path = (title,)
-            return
-        # A part of an annex, or an article inside an annex (Annex G's procedures).
-        self.pending_title = False
-        self.heading = [*self.heading[:1], text]
-        self.current = None
-        self.out.add(text, "heading", heading_path=tuple(self.heading), provision=self.provision)
-
-    def _text(self, line: str) -> None:
-        section = "preamble" if self.provision is None else f"{self.provision[0]}-{slug(self.provision[1])}"
-        path = tuple(self.heading) if self.heading else ("Preamble",)
-        if match := _NUMBERED.match(line):
-            number, body = match["num"], match["text"].strip()
-            self.current = self.out.add(
-                body or line,
-                "paragraph",
-                key=f"{self.prefix}{section}-{number}",
-                number=number,
-                heading_path=path,
-                provision=self.provision,
-            )
-            return
-        if match := _LETTERED.match(line):
-            letter = match["num"] or match["bare"]
-            body = (match["text"] if match["num"] else match["btext"]) or line
-            parent = self.current
-            base = parent.key if parent else f"{self.prefix}{section}"
-            shown = f"{parent.number} ({letter})" if parent and parent.number else f"({letter})"
-            self.out.add(
-                body.strip(),
-                "subparagraph",
-                key=f"{base}-{letter}",
-                number=shown,
-                heading_path=path,
-                parent=parent.position if parent else None,
-                provision=self.provision,
-            )
-            return
-        owner = self.current
-        self.out.add(
-            line,
-            "text",
-            key=f"{self.prefix}{section}-t{len(self.out.paragraphs)}",
-            heading_path=path,
-            parent=owner.position if owner else None,
-            provision=self.provision,
-        )
-
-
 def _short_title(text: str) -> bool:
     """A heading-like line: a few words, no sentence-ending punctuation."""
     words = text.split()
-    return 0 < len(words) <= 12 and not text.rstrip().endswith(_TERMINAL) and not text[0].islower()
+    return 0 < len(words) <= 12 and not text.rstrip().endswith(TERMINAL) and not text[0].islower()
 
 
 def _continues(previous: str, line: str) -> bool:
