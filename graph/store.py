@@ -9,6 +9,7 @@ leaves the old graph as it was.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -98,12 +99,17 @@ class GraphStore:
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = False) -> GraphStore:
-        """Open an existing store. Raises StoreNotFoundError when `path` holds none.
-
-        A read-only store may be opened while another process writes (the server, an ingest).
+        """Open an existing store. Raises StoreNotFoundError when `path` holds none, and
+        StoreLockedError when another process writes to it: pyoxigraph leaves a read-only open
+        beside a writer undefined, so it is refused rather than risked.
         """
         if not (path / MARKER_FILE).is_file():
             raise StoreNotFoundError(f"no chm-kg store in {path}: run `chm init --data {path}` first")
+        if read_only and _writer_active(path):
+            raise StoreLockedError(
+                f"the store in {path} is open for writing in another process (a running `chm serve` or "
+                "`chm ingest`?); reading it beside a writer is unsafe: wait for it, or query through it"
+            )
         store = cls(_open_oxigraph(path, read_only=read_only), path, read_only=read_only)
         if not read_only:
             store._drop_stale_staging()
@@ -326,6 +332,24 @@ class GraphStore:
     def _require_writable(self) -> None:
         if self.read_only:
             raise GraphError("the store is open read-only")
+
+
+def _writer_active(path: Path) -> bool:
+    """Whether another process holds the store's write lock (RocksDB's fcntl lock on LOCK)."""
+    lock = path / "LOCK"
+    if not lock.exists():
+        return False
+    try:
+        handle = lock.open("r+b")
+    except OSError:
+        return False  # cannot probe (a read-only file system): no writer can hold it either
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(handle, fcntl.LOCK_UN)
+    return False
 
 
 def _open_oxigraph(path: Path, *, read_only: bool) -> ox.Store:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,10 +130,35 @@ def test_store_persists_on_disk_and_refuses_a_second_writer(tmp_path: Path) -> N
         store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
         with pytest.raises(StoreLockedError, match="open for writing in another process"):
             GraphStore.open(path)
-        with GraphStore.open(path, read_only=True) as reader:
-            assert reader.has_graph(G1)
     with GraphStore.open(path) as reopened:
         assert len(triples(reopened, G1)) == 2
+    with GraphStore.open(path, read_only=True) as reader, GraphStore.open(path, read_only=True) as other:
+        assert reader.has_graph(G1) and other.has_graph(G1)
+
+
+def test_reading_beside_a_writer_in_another_process_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "data"
+    GraphStore.create(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"from graph.store import GraphStore; from pathlib import Path; import sys, time;"
+            f"s = GraphStore.open(Path({str(path)!r})); print('open', flush=True); sys.stdin.read()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreLockedError, match="reading it beside a writer is unsafe"):
+            GraphStore.open(path, read_only=True)
+    finally:
+        holder.communicate("")
+    with GraphStore.open(path, read_only=True) as reader:
+        assert len(reader) == 0
 
 
 def test_opening_a_missing_store_names_it_and_creates_nothing(tmp_path: Path) -> None:
