@@ -261,6 +261,26 @@ def remove(
 
 
 @app.command()
+def serve(
+    data: DataOption = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on [env CHM_HOST; default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [env CHM_PORT; default 8000].")] = None,
+) -> None:
+    """Serve the store over HTTP: SPARQL 1.1 Protocol at /sparql and /update, the Graph Store
+    Protocol at /store, Linked Data pages at /id/..., the dataset description at /.well-known/void."""
+    import uvicorn
+
+    from api.app import create_app
+
+    overrides = {k: v for k, v in {"data": data, "host": host, "port": port}.items() if v is not None}
+    settings = Settings(**overrides)
+    with _errors():
+        GraphStore.open(settings.data).close()  # a clear error now, rather than in the server's start-up
+    err_console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/sparql")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+
+
+@app.command()
 def query(
     sparql: Annotated[str | None, typer.Argument(help="The query; `-` or nothing reads stdin.")] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from this file.")] = None,

@@ -38,3 +38,25 @@ class Settings(BaseSettings):
         description="Folder of external UN vocabularies (UNBIS, LEO) `chm init` loads when present; "
         "default ../shared/vocab when it exists.",
     )
+    base_iri: str = Field(
+        default="https://w3id.org/chm-kg/",
+        description="Base of the IRIs the service mints; `/id/...` on this server resolves `<base>id/...`.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `chm serve` listens on.")
+    port: int = Field(default=8000, description="Port `chm serve` listens on.")
+    query_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds a SPARQL query may run before it is stopped (its worker killed)."
+    )
+    row_cap: int = Field(
+        default=100_000, gt=0, description="Most rows (or triples) a query may return; more is refused, not cut."
+    )
+    max_body_bytes: int = Field(
+        default=50 * 1024 * 1024, gt=0, description="Largest request body accepted (queries, updates, RDF uploads)."
+    )
+    update_token: str | None = Field(
+        default=None,
+        description="Bearer token that SPARQL updates and Graph Store writes must carry; unset: read-only service.",
+    )
+    query_workers: int = Field(
+        default=2, gt=0, description="Worker processes that evaluate queries (one query each at a time)."
+    )

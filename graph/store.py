@@ -120,6 +120,12 @@ class GraphStore:
         """A store that lives in memory only (tests, notebooks)."""
         return cls(ox.Store(), None)
 
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store in `target` (which must not exist), readable on its own:
+        hard links to the store's immutable files where the file system allows."""
+        self._store.flush()
+        self._store.backup(str(target))
+
     def close(self) -> None:
         if not self.read_only:
             self._store.flush()
@@ -279,6 +285,17 @@ class GraphStore:
         """The checksum of the data a graph was last loaded from, or None."""
         rows = self.select(queries.load("graph_sha256"), graph=graph)
         return term_text(rows[0]["sha256"]) if rows else None
+
+    def quads(self, graph: ox.NamedNode | ox.DefaultGraph) -> Iterable[ox.Quad]:
+        """The quads of one graph, named or default."""
+        return self._store.quads_for_pattern(None, None, None, graph)
+
+    def add_quads(self, quads: list[ox.Quad], graph: str | None = None) -> None:
+        """Add quads in one transaction (the graph is created when missing)."""
+        self._require_writable()
+        if graph is not None:
+            self._store.add_graph(ox.NamedNode(graph))
+        self._store.extend(quads)
 
     def graph_quads(self, graph: str) -> Iterable[ox.Quad]:
         return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))

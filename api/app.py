@@ -1,0 +1,77 @@
+"""`create_app(settings)`: the FastAPI service over one store. The HTTP layer only translates
+requests into calls on the core (graph.service) and renders the answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.routes import sparql, store
+from api.settings import Settings
+from graph.executor import QueryExecutor
+from graph.service import SparqlService
+from graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service for the store in `settings.data` (which `chm init` must have created)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        graph_store = GraphStore.open(settings.data)
+        executor = QueryExecutor(
+            snapshot_folder(settings.data),
+            workers=settings.query_workers,
+            timeout_s=settings.query_timeout_s,
+            row_cap=settings.row_cap,
+        )
+        app.state.store = graph_store
+        app.state.service = SparqlService(graph_store, executor)
+        log.info("serving %s (%d quads)", settings.data, len(graph_store))
+        try:
+            yield
+        finally:
+            app.state.service.close()
+            graph_store.close()
+
+    app = FastAPI(title="chm-kg", summary="Knowledge graph of the chemicals and waste conventions", lifespan=lifespan)
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["Content-Type", "Content-Length", "Vary"],
+    )
+    errors.install(app)
+    app.include_router(sparql.router)
+    app.include_router(store.router)
+    _include_linked_data(app)
+
+    @app.get("/health", summary="Liveness and size of the store")
+    async def health(request: Request) -> dict[str, object]:
+        return {"status": "ok", "quads": len(request.app.state.store)}
+
+    return app
+
+
+def snapshot_folder(data: Path) -> Path:
+    """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
+    return data.resolve().parent / f".{data.resolve().name}-snapshots"
+
+
+def _include_linked_data(app: FastAPI) -> None:
+    """Linked Data pages, when their module is present (see api/routes/linked_data.py)."""
+    try:
+        from api.routes import linked_data
+    except ImportError:
+        return
+    app.include_router(linked_data.router)

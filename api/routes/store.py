@@ -1,0 +1,92 @@
+"""The SPARQL 1.1 Graph Store HTTP Protocol at `/store` (`?graph=IRI` or `?default`): read a graph,
+replace it (PUT), add to it (POST), delete it; writes need the bearer token, and a body that does
+not parse changes nothing."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from api.deps import read_body, require_token, service
+from api.errors import ServiceError
+from graph.formats import RDF_SYNTAXES, RdfSyntax
+from graph.protocol import GRAPH_MEDIA, GRAPH_TYPES, ProtocolError, accepted_types
+
+router = APIRouter()
+_TRIPLE_SYNTAXES = [s for s in RDF_SYNTAXES.values() if s.name in ("turtle", "ntriples", "rdfxml", "jsonld")]
+
+
+def _target(request: Request) -> str | None:
+    """The graph a request names: `?graph=IRI` (absolute), or None for `?default`."""
+    params = request.query_params
+    if ("graph" in params) == ("default" in params):
+        raise ProtocolError(400, "name exactly one graph: ?graph=IRI or ?default")
+    if "default" in params:
+        return None
+    iri = params["graph"]
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise ProtocolError(400, f"graph {iri!r} is not an absolute IRI") from None
+    return iri
+
+
+def _response_syntax(accept: str | None) -> RdfSyntax:
+    for media in accepted_types(accept):
+        if media in ("*/*", "application/*", "text/*"):
+            return RDF_SYNTAXES["turtle"]
+        name = GRAPH_TYPES.get(media)
+        if name and RDF_SYNTAXES[name] in _TRIPLE_SYNTAXES:
+            return RDF_SYNTAXES[name]
+    available = ", ".join(s.media_type for s in _TRIPLE_SYNTAXES)
+    raise ProtocolError(406, f"none of the accepted types ({accept}) holds a graph; available: {available}")
+
+
+def _body_syntax(content_type: str | None) -> RdfSyntax:
+    media = (content_type or "").split(";")[0].strip().lower()
+    name = GRAPH_TYPES.get(media)
+    if name is None or RDF_SYNTAXES[name] not in _TRIPLE_SYNTAXES:
+        available = ", ".join(s.media_type for s in _TRIPLE_SYNTAXES)
+        raise ServiceError(
+            415, f"the body's type {content_type or '(none)'} is not an RDF syntax for a graph; use {available}"
+        )
+    return RDF_SYNTAXES[name]
+
+
+@router.api_route("/store", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
+async def read(request: Request) -> Response:
+    graph = _target(request)
+    syntax = _response_syntax(request.headers.get("accept"))
+    body = await run_in_threadpool(service(request).read_graph, graph, syntax)
+    if request.method == "HEAD":
+        return Response(media_type=GRAPH_MEDIA[syntax.name], headers={"Content-Length": str(len(body))})
+    return Response(body, media_type=GRAPH_MEDIA[syntax.name])
+
+
+@router.put("/store", summary="Graph Store Protocol: replace a graph")
+async def replace(request: Request) -> Response:
+    require_token(request)
+    graph = _target(request)
+    syntax = _body_syntax(request.headers.get("content-type"))
+    body = await read_body(request)
+    existed = await run_in_threadpool(service(request).replace_graph, graph, body, syntax, graph or str(request.url))
+    return Response(status_code=204 if existed else 201)
+
+
+@router.post("/store", summary="Graph Store Protocol: add to a graph")
+async def add(request: Request) -> Response:
+    require_token(request)
+    graph = _target(request)
+    syntax = _body_syntax(request.headers.get("content-type"))
+    body = await read_body(request)
+    existed = await run_in_threadpool(service(request).add_to_graph, graph, body, syntax, graph or str(request.url))
+    return Response(status_code=204 if existed else 201)
+
+
+@router.delete("/store", summary="Graph Store Protocol: delete a graph")
+async def delete(request: Request) -> Response:
+    require_token(request)
+    await run_in_threadpool(service(request).delete_graph, _target(request))
+    return Response(status_code=204)

@@ -1,0 +1,193 @@
+"""The SPARQL 1.1 Protocol without a web framework: what a request asks (query or update, and its
+dataset), which result format answers it (content negotiation), and what is wrong with it.
+
+Raises ProtocolError with the HTTP status the caller should answer: 400 (bad request), 406 (no
+acceptable format, naming those available) or 415 (a body type the operation does not take).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from graph.errors import GraphError
+from graph.formats import RDF_SYNTAXES
+
+SOLUTION_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+SOLUTION_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_TYPES = {s.media_type: s.name for s in RDF_SYNTAXES.values()} | {
+    "application/x-turtle": "turtle",
+    "text/plain": "ntriples",
+    "application/json": "jsonld",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+}
+GRAPH_MEDIA = {s.name: s.media_type for s in RDF_SYNTAXES.values()}
+_FORM = "application/x-www-form-urlencoded"
+_COMMENT = re.compile(r"#[^\n]*")
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
+_FORM_WORD = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+class ProtocolError(GraphError):
+    """A request the protocol refuses; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    update: str
+    using_graphs: tuple[str, ...] = ()
+    using_named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Negotiated:
+    result_format: str  # for SELECT/ASK
+    graph_format: str  # for CONSTRUCT/DESCRIBE
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE (best guess from the text)
+
+    @property
+    def media_type(self) -> str:
+        if self.form in ("CONSTRUCT", "DESCRIBE"):
+            return GRAPH_MEDIA[self.graph_format]
+        return SOLUTION_MEDIA[self.result_format]
+
+
+@dataclass
+class _Params:
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def one(self, name: str) -> str | None:
+        found = self.values.get(name, [])
+        if len(found) > 1:
+            raise ProtocolError(400, f"the {name!r} parameter is given {len(found)} times; give it once")
+        return found[0] if found else None
+
+    def many(self, name: str) -> tuple[str, ...]:
+        return tuple(self.values.get(name, []))
+
+
+def query_request(method: str, content_type: str | None, query_string: str, body: bytes) -> QueryRequest:
+    """The query and dataset of a SPARQL Protocol query request (GET, POST form, POST direct)."""
+    params = _Params(parse_qs(query_string, keep_blank_values=True))
+    media = _media(content_type)
+    if method == "GET":
+        text = params.one("query")
+    elif media == _FORM:
+        params = _Params({**params.values, **parse_qs(_decode(body), keep_blank_values=True)})
+        text = params.one("query")
+    elif media == "application/sparql-query":
+        if params.one("query") is not None:
+            raise ProtocolError(400, "a query sent as the body must not also be a 'query' parameter")
+        text = _decode(body)
+    else:
+        raise ProtocolError(
+            415, f"a query is sent as {_FORM} or application/sparql-query, not {content_type or 'no content type'}"
+        )
+    if text is None or not text.strip():
+        raise ProtocolError(400, "no query: give it in the 'query' parameter or as an application/sparql-query body")
+    named = params.many("named-graph-uri")
+    return QueryRequest(text, params.many("default-graph-uri"), named or None)
+
+
+def update_request(content_type: str | None, query_string: str, body: bytes) -> UpdateRequest:
+    """The update of a SPARQL Protocol update request (POST form or POST direct)."""
+    params = _Params(parse_qs(query_string, keep_blank_values=True))
+    media = _media(content_type)
+    if media == _FORM:
+        params = _Params({**params.values, **parse_qs(_decode(body), keep_blank_values=True)})
+        text = params.one("update")
+    elif media == "application/sparql-update":
+        text = _decode(body)
+    else:
+        raise ProtocolError(
+            415, f"an update is sent as {_FORM} or application/sparql-update, not {content_type or 'no content type'}"
+        )
+    if text is None or not text.strip():
+        raise ProtocolError(400, "no update: give it in the 'update' parameter or as an application/sparql-update body")
+    return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read from the text after its prologue (SELECT if unsure:
+    the engine's own parser has the last word)."""
+    text = _PROLOGUE.sub("", _COMMENT.sub("", query), count=1)
+    match = _FORM_WORD.match(text)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def negotiate(accept: str | None, form: str, format_param: str | None = None) -> Negotiated:
+    """The result format for a query of `form` given an Accept header (or a `format` parameter)."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    if format_param:
+        name = format_param.lower()
+        names = set(GRAPH_MEDIA) if graph else set(SOLUTION_MEDIA)
+        if name not in names:
+            raise ProtocolError(
+                406, f"format {format_param!r} cannot answer a {form}; available: {', '.join(sorted(names))}"
+            )
+        return Negotiated(name if not graph else "json", name if graph else "turtle", form)
+    table = GRAPH_TYPES if graph else SOLUTION_TYPES
+    for media in accepted_types(accept):
+        if media in ("*/*", "application/*", "text/*") or media in table:
+            choice = table.get(media) or ("turtle" if graph else "json")
+            return Negotiated(choice if not graph else "json", choice if graph else "turtle", form)
+    available = sorted({m.split(";")[0] for m in (GRAPH_MEDIA.values() if graph else SOLUTION_MEDIA.values())})
+    raise ProtocolError(
+        406, f"none of the accepted types ({accept}) can answer a {form}; available: {', '.join(available)}"
+    )
+
+
+def accepted_types(accept: str | None) -> list[str]:
+    """Media types of an Accept header, best first (q-values; the order given breaks ties)."""
+    if not accept:
+        return ["*/*"]
+    ranked = []
+    for position, part in enumerate(accept.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        q = 1.0
+        for piece in pieces[1:]:
+            if piece.startswith("q="):
+                try:
+                    q = float(piece[2:])
+                except ValueError:
+                    q = 0.0
+        if pieces[0] and q > 0:
+            ranked.append((-q, position, pieces[0].lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def _media(content_type: str | None) -> str | None:
+    return content_type.split(";")[0].strip().lower() if content_type else None
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ProtocolError(400, f"the request body is not UTF-8 ({error})") from None

@@ -1,0 +1,122 @@
+"""SPARQL query results written from materialised rows: JSON, XML, CSV and TSV (SPARQL 1.1
+Query Results formats). The worker counts rows against the cap before writing them, which
+pyoxigraph's own serializer, consuming its iterator, would not allow."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Row = Sequence[Term | None]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def write_solutions(fmt: str, variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    """SELECT results in `fmt` ("json", "xml", "csv", "tsv")."""
+    return _WRITERS[fmt](variables, rows)
+
+
+def write_boolean(fmt: str, value: bool) -> bytes:
+    """ASK results in `fmt`."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head></head><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
+    return ("true" if value else "false").encode() + b"\n"
+
+
+def _json_term(term: Term) -> dict[str, object]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, object] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _json_term(term.subject),
+            "predicate": _json_term(term.predicate),
+            "object": _json_term(term.object),
+        },
+    }
+
+
+def _json(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
+    body = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}</predicate>"
+        f"<object>{_xml_term(term.object)}</object></triple>"
+    )
+
+
+def _xml(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    parts += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    parts.append("</head><results>")
+    for row in rows:
+        parts.append("<result>")
+        parts += [
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, row, strict=True)
+            if t is not None
+        ]
+        parts.append("</result>")
+    parts.append("</results></sparql>\n")
+    return "".join(parts).encode()
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    text = (
+        term.value
+        if isinstance(term, ox.NamedNode | ox.Literal)
+        else (f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term))
+    )
+    if any(c in text for c in ',"\n\r'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    lines = [",".join(variables)] + [",".join(_csv_value(t) for t in row) for row in rows]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _tsv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
+    lines = ["\t".join(f"?{v}" for v in variables)] + [
+        "\t".join("" if t is None else str(t) for t in row) for row in rows
+    ]
+    return ("\n".join(lines) + "\n").encode()
+
+
+_WRITERS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}

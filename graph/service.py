@@ -1,0 +1,120 @@
+"""The SPARQL service core behind HTTP: queries through the executor's workers, updates and
+Graph Store Protocol writes on the store (one at a time), each write followed by a new snapshot
+for the queries after it."""
+
+from __future__ import annotations
+
+import threading
+
+import pyoxigraph as ox
+
+from graph.errors import GraphError, QuerySyntaxError, RdfSyntaxError
+from graph.executor import QueryExecutor
+from graph.formats import RdfSyntax
+from graph.protocol import ProtocolError, QueryRequest, UpdateRequest
+from graph.store import GraphStore
+from graph.worker import QueryJob, QueryOutcome
+from ontology import PREFIXES
+
+
+class GraphNotFoundError(GraphError):
+    """The Graph Store Protocol names a graph the store does not hold."""
+
+
+class SparqlService:
+    """Queries, updates and graph management on one store."""
+
+    def __init__(self, store: GraphStore, executor: QueryExecutor) -> None:
+        self.store = store
+        self.executor = executor
+        self._write = threading.Lock()
+        executor.publish(store)
+
+    # ---- queries ----------------------------------------------------------------------------
+
+    def query(self, request: QueryRequest, result_format: str, graph_format: str) -> QueryOutcome:
+        job = QueryJob(
+            snapshot="",
+            query=request.query,
+            result_format=result_format,
+            graph_format=graph_format,
+            row_cap=0,
+            default_graphs=request.default_graphs,
+            named_graphs=request.named_graphs,
+            prefixes=tuple(PREFIXES.items()),
+        )
+        return self.executor.run(job)
+
+    # ---- updates ----------------------------------------------------------------------------
+
+    def update(self, request: UpdateRequest) -> None:
+        """Apply a SPARQL update in one transaction. Raises QuerySyntaxError or ProtocolError."""
+        if request.using_graphs or request.using_named_graphs:
+            raise ProtocolError(
+                400, "using-graph-uri and using-named-graph-uri are not supported yet: put USING in the update"
+            )
+        with self._write:
+            self.store.update(request.update)
+            self.executor.publish(self.store)
+
+    # ---- Graph Store Protocol ---------------------------------------------------------------
+
+    def graph_exists(self, graph: str | None) -> bool:
+        return graph is None or self.store.has_graph(graph)
+
+    def read_graph(self, graph: str | None, syntax: RdfSyntax) -> bytes:
+        """The triples of a named graph (or of the default graph, `None`) in `syntax`."""
+        if not self.graph_exists(graph):
+            raise GraphNotFoundError(f"no graph {graph} in the store")
+        name = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+        triples = [q.triple for q in self.store.quads(name)]
+        return (
+            ox.serialize(triples, format=syntax.oxigraph, prefixes=PREFIXES if syntax.name != "jsonld" else None) or b""
+        )
+
+    def replace_graph(self, graph: str | None, data: bytes, syntax: RdfSyntax, base_iri: str | None) -> bool:
+        """PUT: the graph becomes the data. Returns whether it existed. The data must parse first."""
+        with self._write:
+            existed = self.graph_exists(graph) and (graph is None or self.store.has_graph(graph))
+            if graph is None:
+                quads = _parse(data, syntax, base_iri)
+                self.store.update("DROP SILENT DEFAULT")
+                self.store.add_quads(quads)
+            else:
+                self.store.replace_graph(graph, data, syntax, source="graph store protocol", base_iri=base_iri)
+            self.executor.publish(self.store)
+        return existed
+
+    def add_to_graph(self, graph: str | None, data: bytes, syntax: RdfSyntax, base_iri: str | None) -> bool:
+        """POST: the data is added to the graph (created when missing). Returns whether it existed."""
+        quads = _parse(data, syntax, base_iri)
+        with self._write:
+            existed = graph is None or self.store.has_graph(graph)
+            name: ox.NamedNode | ox.DefaultGraph = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+            self.store.add_quads([ox.Quad(q.subject, q.predicate, q.object, name) for q in quads], graph=graph)
+            self.executor.publish(self.store)
+        return existed
+
+    def delete_graph(self, graph: str | None) -> None:
+        with self._write:
+            if graph is None:
+                self.store.update("DROP SILENT DEFAULT")
+            elif not self.store.drop_graph(graph):
+                raise GraphNotFoundError(f"no graph {graph} in the store")
+            self.executor.publish(self.store)
+
+    def close(self) -> None:
+        self.executor.close()
+
+
+def _parse(data: bytes, syntax: RdfSyntax, base_iri: str | None) -> list[ox.Quad]:
+    try:
+        quads = list(ox.parse(data, syntax.oxigraph, base_iri=base_iri))
+    except SyntaxError as error:
+        raise RdfSyntaxError(f"the request body does not parse as {syntax.name}: {error.msg}") from None
+    if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
+        raise RdfSyntaxError("the request body holds named graphs; a graph store request takes triples")
+    return quads
+
+
+__all__ = ["GraphNotFoundError", "QuerySyntaxError", "SparqlService"]
