@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,37 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) 
     run_chm("init", "--no-vocab", data=data, check=True)
     run_chm("ingest", str(shared_corpus), data=data, check=True)
     return data
+
+
+@contextmanager
+def live_server(data: Path, **settings: str) -> Iterator[str]:
+    """`chm serve` on a free port of 127.0.0.1, for real clients; yields its base URL. Settings are
+    given as CHM_* environment values (update_token="t" → CHM_UPDATE_TOKEN=t)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHM_")}
+    env |= {"CHM_DATA": str(data), "CHM_PORT": str(port), "CHM_HOST": "127.0.0.1"}
+    env |= {f"CHM_{k.upper()}": str(v) for k, v in settings.items()}
+    process = subprocess.Popen([str(CHM), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"chm serve exited: {process.stdout.read() if process.stdout else ''}")
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError("chm serve did not answer within 60 s") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
