@@ -87,7 +87,9 @@ def live_server(data: Path, **settings: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHM_")}
     env |= {"CHM_DATA": str(data), "CHM_PORT": str(port), "CHM_HOST": "127.0.0.1"}
     env |= {f"CHM_{k.upper()}": str(v) for k, v in settings.items()}
-    process = subprocess.Popen([str(CHM), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [str(CHM), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -1,0 +1,233 @@
+"""The SPARQL 1.1 Protocol and Graph Store Protocol, in-process (no socket): request forms,
+content negotiation, the one error shape, the write token, limits and timeouts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from rdflib import Graph
+
+from api.app import create_app
+from api.settings import Settings
+
+TOKEN = "s3cret"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s a chm:Convention }"
+
+
+@pytest.fixture(scope="module")
+def client(initialised_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    data = tmp_path_factory.mktemp("protocol") / "data"
+    shutil.copytree(initialised_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    settings = Settings(data=data, update_token=TOKEN, query_timeout_s=3, row_cap=500, max_body_bytes=4096)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def count(client: TestClient, query: str = COUNT) -> int:
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def assert_error(response, status: int, code: str, *words: str) -> None:  # type: ignore[no-untyped-def]
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert set(error) == {"status", "code", "message"}
+    assert error["status"] == status and error["code"] == code
+    for word in words:
+        assert word in error["message"]
+
+
+def test_query_by_get_post_form_and_post_direct(client: TestClient) -> None:
+    by_get = client.get("/sparql", params={"query": COUNT}).json()
+    by_form = client.post("/sparql", data={"query": COUNT}).json()
+    direct = client.post("/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query"}).json()
+    assert by_get == by_form == direct and int(by_get["results"]["bindings"][0]["n"]["value"]) == 5
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "marker"),
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", '"vars"'),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "<sparql"),
+        ("text/csv", "text/csv", "n\r\n5"),
+        ("text/tab-separated-values", "text/tab-separated-values", "?n\n"),
+        ("text/html;q=0.9, text/csv;q=1.0", "text/csv", "n\r\n"),
+        ("*/*", "application/sparql-results+json", '"bindings"'),
+    ],
+)
+def test_select_results_by_accept(client: TestClient, accept: str, media: str, marker: str) -> None:
+    response = client.get("/sparql", params={"query": COUNT}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(media)
+    assert marker in response.text
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-quads", "nquads"),
+        ("application/trig", "trig"),
+    ],
+)
+def test_construct_results_by_accept(client: TestClient, accept: str, fmt: str) -> None:
+    query = "CONSTRUCT WHERE { ?c a chm:Convention }"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    graph = Graph()
+    if fmt in ("nquads", "trig"):
+        from rdflib import Dataset
+
+        graph = Dataset()
+    graph.parse(data=response.content, format=fmt)
+    assert len(graph) == 5
+
+
+def test_dataset_parameters_select_graphs(client: TestClient) -> None:
+    chemicals = "https://w3id.org/chm-kg/graph/vocab/chemicals"
+    only = client.get(
+        "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }", "default-graph-uri": chemicals}
+    )
+    everything = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }"})
+    n_only = int(only.json()["results"]["bindings"][0]["n"]["value"])
+    n_all = int(everything.json()["results"]["bindings"][0]["n"]["value"])
+    assert 0 < n_only < n_all
+
+
+def test_errors_share_one_shape(client: TestClient) -> None:
+    assert_error(client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}), 400, "syntax", "1:26")
+    assert_error(
+        client.get("/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}),
+        406,
+        "not_acceptable",
+        "application/sparql-results+json",
+        "text/csv",
+    )
+    assert_error(
+        client.post("/sparql", content=COUNT, headers={"Content-Type": "text/plain"}), 415, "unsupported_media_type"
+    )
+    assert_error(client.get("/sparql", params=[("query", COUNT), ("query", COUNT)]), 400, "bad_request", "2 times")
+    assert_error(client.get("/store", params={"graph": "https://example.org/none"}), 404, "not_found")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    html = client.get("/sparql", params={"query": "SELECT ?x WHERE { ?x ?y }"}, headers={"Accept": browser})
+    assert html.status_code == 400 and html.headers["content-type"].startswith("text/html") and "1:26" in html.text
+
+
+def test_bare_get_describes_the_service(client: TestClient) -> None:
+    response = client.get("/sparql")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert any("sparql-service-description#Service" in str(o) for o in graph.objects())
+
+
+def test_updates_need_the_token_and_change_nothing_without_it(client: TestClient) -> None:
+    insert = "INSERT DATA { GRAPH <https://example.org/g> { <https://example.org/a> a chm:Convention } }"
+    assert_error(client.post("/update", data={"update": insert}), 401, "unauthorized", "Bearer")
+    assert_error(
+        client.post("/update", data={"update": insert}, headers={"Authorization": "Bearer wrong"}), 403, "forbidden"
+    )
+    assert count(client) == 5
+    done = client.post(
+        "/update",
+        content=insert,
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+    )
+    assert done.status_code == 204
+    assert count(client) == 6
+    bad = client.post("/update", data={"update": "INSERT DATA { <a> }"}, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert_error(bad, 400, "syntax")
+    client.post(
+        "/update", data={"update": "DROP GRAPH <https://example.org/g>"}, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert count(client) == 5
+
+
+def test_a_read_only_service_refuses_writes(initialised_store: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(initialised_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    with TestClient(create_app(Settings(data=data))) as read_only:
+        response = read_only.post("/update", data={"update": "CLEAR ALL"}, headers={"Authorization": "Bearer anything"})
+        assert_error(response, 403, "forbidden", "read-only")
+        assert count(read_only) == 5
+
+
+def test_graph_store_protocol_round_trip(client: TestClient) -> None:
+    graph = "https://example.org/partner"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    turtle = '<https://example.org/x> <https://example.org/p> "one" .'
+    created = client.put(
+        "/store", params={"graph": graph}, content=turtle, headers={**auth, "Content-Type": "text/turtle"}
+    )
+    assert created.status_code == 201
+    added = client.post(
+        "/store",
+        params={"graph": graph},
+        content='<https://example.org/y> <https://example.org/p> "two" .',
+        headers={**auth, "Content-Type": "application/n-triples"},
+    )
+    assert added.status_code == 204
+    read = client.get("/store", params={"graph": graph}, headers={"Accept": "application/n-triples"})
+    assert read.status_code == 200 and len(Graph().parse(data=read.text, format="nt")) == 2
+    head = client.head("/store", params={"graph": graph})
+    assert head.status_code == 200 and head.text == ""
+    broken = client.put(
+        "/store",
+        params={"graph": graph},
+        content="<https://example.org/x> oops",
+        headers={**auth, "Content-Type": "text/turtle"},
+    )
+    assert_error(broken, 400, "rdf_syntax")
+    assert (
+        len(
+            Graph().parse(
+                data=client.get("/store", params={"graph": graph}, headers={"Accept": "application/n-triples"}).text,
+                format="nt",
+            )
+        )
+        == 2
+    )
+    assert_error(
+        client.put("/store", params={"graph": graph}, content=turtle, headers={**auth, "Content-Type": "image/png"}),
+        415,
+        "unsupported_media_type",
+    )
+    assert_error(client.delete("/store", params={"graph": graph}), 401, "unauthorized")
+    assert client.delete("/store", params={"graph": graph}, headers=auth).status_code == 204
+    assert client.get("/store", params={"graph": graph}).status_code == 404
+    assert_error(client.get("/store"), 400, "bad_request", "?graph=IRI or ?default")
+
+
+def test_limits_body_rows_and_time(client: TestClient) -> None:
+    big = "SELECT * WHERE { ?s ?p ?o } " + "#" * 5000
+    assert_error(
+        client.post("/sparql", content=big, headers={"Content-Type": "application/sparql-query"}), 413, "too_large"
+    )
+    assert_error(
+        client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"}), 400, "result_too_large", "500", "LIMIT"
+    )
+    assert client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500"}).status_code == 200
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    assert_error(client.get("/sparql", params={"query": slow}), 503, "query_timeout", "3 s")
+    assert count(client) == 5  # the service answers again at once
+
+
+def test_cors_lets_browser_clients_in(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": COUNT}, headers={"Origin": "https://yasgui.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://yasgui.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
