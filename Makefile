@@ -22,9 +22,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: setup
 	$(CHM) init
 	$(CHM) ingest
-	@echo
-	@echo "The store in $(CHM_DATA) holds the vocabularies and the ingested corpus. The HTTP service"
-	@echo "(issue 4) is not built yet: query the store with $(CHM) query 'SELECT ...' (see README)."
+	$(CHM) serve
 
 test: setup
 	$(BIN)/python -m pytest
