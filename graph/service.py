@@ -8,7 +8,7 @@ import threading
 
 import pyoxigraph as ox
 
-from graph.errors import GraphError, QuerySyntaxError, RdfSyntaxError
+from graph.errors import GraphError, RdfSyntaxError
 from graph.executor import QueryExecutor
 from graph.formats import RdfSyntax
 from graph.protocol import ProtocolError, QueryRequest, UpdateRequest
@@ -48,7 +48,7 @@ class SparqlService:
     # ---- updates ----------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest) -> None:
-        """Apply a SPARQL update in one transaction. Raises QuerySyntaxError or ProtocolError."""
+        """Apply a SPARQL update in one transaction. Raises QuerySyntaxError (graph.errors) or ProtocolError."""
         if request.using_graphs or request.using_named_graphs:
             raise ProtocolError(
                 400, "using-graph-uri and using-named-graph-uri are not supported yet: put USING in the update"
@@ -75,7 +75,7 @@ class SparqlService:
     def replace_graph(self, graph: str | None, data: bytes, syntax: RdfSyntax, base_iri: str | None) -> bool:
         """PUT: the graph becomes the data. Returns whether it existed. The data must parse first."""
         with self._write:
-            existed = self.graph_exists(graph) and (graph is None or self.store.has_graph(graph))
+            existed = self.graph_exists(graph)
             if graph is None:
                 quads = _parse(data, syntax, base_iri)
                 self.store.update("DROP SILENT DEFAULT")
@@ -115,6 +115,3 @@ def _parse(data: bytes, syntax: RdfSyntax, base_iri: str | None) -> list[ox.Quad
     if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
         raise RdfSyntaxError("the request body holds named graphs; a graph store request takes triples")
     return quads
-
-
-__all__ = ["GraphNotFoundError", "QuerySyntaxError", "SparqlService"]
