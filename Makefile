@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.chm-installed
 CHM    := $(BIN)/chm
 export CHM_DATA ?= ./data
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup system-deps run test lint bench clean
 
 setup: $(STAMP)
 
@@ -24,7 +24,23 @@ run: setup
 	$(CHM) ingest
 	$(CHM) serve
 
-test: setup
+# System packages the real-client tests (tests/api/test_clients.py) drive the service with: curl and
+# Apache Jena's ARQ on a Java runtime. Installed with apt-get only when missing (one `apt-get update`
+# first), through sudo when not root. `make run` does not need them.
+SYSTEM_DEPS := curl default-jre-headless libapache-jena-java
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+system-deps:
+	@if ! command -v dpkg >/dev/null || ! command -v apt-get >/dev/null; then \
+		echo "warning: no dpkg/apt-get here: install $(SYSTEM_DEPS) (or equivalents) yourself"; exit 0; fi; \
+	missing=""; for p in $(SYSTEM_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+test: setup system-deps
 	$(BIN)/python -m pytest
 
 bench: setup

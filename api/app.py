@@ -10,9 +10,10 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
-from api import errors
-from api.routes import sparql, store
+from api import errors, pages
+from api.routes import linked_data, sparql, store
 from api.settings import Settings
 from graph.executor import QueryExecutor
 from graph.service import SparqlService
@@ -34,7 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
             row_cap=settings.row_cap,
         )
         app.state.store = graph_store
-        app.state.service = SparqlService(graph_store, executor)
+        app.state.service = SparqlService(graph_store, executor, union_default_graph=settings.union_default_graph)
         log.info("serving %s (%d quads)", settings.data, len(graph_store))
         try:
             yield
@@ -52,9 +53,11 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["Content-Type", "Content-Length", "Vary"],
     )
     errors.install(app)
+    app.state.templates = pages.page_templates()
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.include_router(sparql.router)
     app.include_router(store.router)
-    _include_linked_data(app)
+    app.include_router(linked_data.router)
 
     @app.get("/health", summary="Liveness and size of the store")
     async def health(request: Request) -> dict[str, object]:
@@ -66,12 +69,3 @@ def create_app(settings: Settings) -> FastAPI:
 def snapshot_folder(data: Path) -> Path:
     """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
     return data.resolve().parent / f".{data.resolve().name}-snapshots"
-
-
-def _include_linked_data(app: FastAPI) -> None:
-    """Linked Data pages, when their module is present (see api/routes/linked_data.py)."""
-    try:
-        from api.routes import linked_data
-    except ImportError:
-        return
-    app.include_router(linked_data.router)

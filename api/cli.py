@@ -272,8 +272,8 @@ def serve(
 
     from api.app import create_app
 
-    overrides = {k: v for k, v in {"data": data, "host": host, "port": port}.items() if v is not None}
-    settings = Settings(**overrides)
+    settings = _settings(data)
+    settings = settings.model_copy(update={k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     with _errors():
         GraphStore.open(settings.data).close()  # a clear error now, rather than in the server's start-up
     err_console.print(f"serving {settings.data} on http://{settings.host}:{settings.port}/sparql")

@@ -60,3 +60,8 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, gt=0, description="Worker processes that evaluate queries (one query each at a time)."
     )
+    union_default_graph: bool = Field(
+        default=True,
+        description="Whether a query that names no dataset sees the union of all named graphs as its default "
+        "graph; false: only the store's own default graph, as SPARQL 1.1 (and the W3C test suites) assume.",
+    )

@@ -5,15 +5,14 @@ that mention it. `describe` feeds the HTML page; `describe_graph` gives the RDF 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from graph import queries
-from graph.formats import RDF_SYNTAXES
 from graph.labels import LabelCandidate, LanguageOrder, fallback_label
-from graph.store import GraphStore, Term
+from graph.store import GraphStore, Term, term_text
+from graph.terms import Namer, Value, candidate_of, value_of
 from ontology import PREFIXES
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -21,22 +20,8 @@ LABEL_PREDICATES = {PREFIXES["rdfs"] + "label": 0, PREFIXES["skos"] + "prefLabel
 NAME_PREDICATES = LABEL_PREDICATES | {PREFIXES["dcterms"] + "title": 2, PREFIXES["skos"] + "notation": 3}
 PARAGRAPH = PREFIXES["chm"] + "Paragraph"
 TEXT = PREFIXES["schema"] + "text"
-_PLAIN = {PREFIXES["xsd"] + "string", PREFIXES["rdf"] + "langString"}
 #: Most values shown per property; the rest are counted in `Fact.more`.
 MAX_VALUES = 500
-
-
-@dataclass(frozen=True)
-class Value:
-    """An object (or subject) of a statement: an IRI with its label, a literal, or a blank node."""
-
-    kind: str  # "iri" | "literal" | "blank"
-    text: str
-    iri: str | None = None
-    label: str | None = None
-    #: The literal's language, or for an IRI the language of the label chosen.
-    language: str | None = None
-    datatype: str | None = None
 
 
 @dataclass
@@ -71,6 +56,8 @@ class Source:
     language: str | None
     document: str | None
     document_title: str | None
+    #: The paragraph's position in its document (chm:position).
+    position: int | None = None
     statements: list[Statement] = field(default_factory=list)
 
 
@@ -95,14 +82,17 @@ class Description:
 
 def describe(store: GraphStore, iri: str, languages: list[str]) -> Description | None:
     """Describe `iri` for a reader preferring `languages` (best first; the other UN languages and
-    then any follow). Returns None when the store holds no statement with `iri` as subject or object.
+    then any follow). Returns None when the store holds no statement with `iri` as subject or object
+    (or `iri` is not a valid IRI).
     """
+    if not is_iri(iri):
+        return None
     out = store.select(queries.load("describe_out"), entity=iri)
     into = store.select(queries.load("describe_in"), entity=iri)
     if not out and not into:
         return None
     order = LanguageOrder(languages)
-    namer = _Namer(store, order)
+    namer = Namer(store, order)
     grouped = _group(out, "predicate", "value")
     own = [
         LabelCandidate(v.value, v.language, NAME_PREDICATES[p])
@@ -114,7 +104,7 @@ def describe(store: GraphStore, iri: str, languages: list[str]) -> Description |
     best = order.best(own)
     texts = [v for v in grouped.get(TEXT, {}) if isinstance(v, ox.Literal)]
     text = order.best(LabelCandidate(t.value, t.language, 0) for t in texts)
-    types = [(v.value, _value(v, c, order).label or "") for v, c in grouped.get(RDF_TYPE, {}).items()]
+    types = [(term_text(v), value_of(v, c, order).label or "") for v, c in grouped.get(RDF_TYPE, {}).items()]
     return Description(
         iri=iri,
         label=best.text if best else fallback_label(iri),
@@ -126,7 +116,7 @@ def describe(store: GraphStore, iri: str, languages: list[str]) -> Description |
         incoming_total=_count(store.select(queries.load("describe_in_count"), entity=iri), "statements"),
         sources=_sources(store.select(queries.load("describe_sources"), entity=iri), namer, order),
         sources_total=_count(store.select(queries.load("describe_sources_count"), entity=iri), "assertions"),
-        graphs=[r["graph"].value for r in store.select(queries.load("describe_graphs"), entity=iri)],
+        graphs=[term_text(r["graph"]) for r in store.select(queries.load("describe_graphs"), entity=iri)],
         paragraph_text=text.text if text and PARAGRAPH in {t for t, _ in types} else None,
         paragraph_language=text.language if text and PARAGRAPH in {t for t, _ in types} else None,
     )
@@ -136,6 +126,8 @@ def describe_graph(store: GraphStore, iri: str) -> list[ox.Triple]:
     """The RDF about `iri`: its Concise Bounded Description (every statement with it as subject,
     and those of the blank nodes they reach) and the rdfs:label of every IRI it points to, over
     the union of the named graphs. Empty when the store says nothing about it as a subject."""
+    if not is_iri(iri):
+        return []
     cbd = store.query(queries.load("describe_cbd"), bindings={"entity": iri})
     labels = store.query(queries.load("describe_value_labels"), bindings={"entity": iri})
     assert isinstance(cbd, ox.QueryTriples) and isinstance(labels, ox.QueryTriples)
@@ -144,114 +136,71 @@ def describe_graph(store: GraphStore, iri: str) -> list[ox.Triple]:
     return sorted(unique, key=lambda t: (t.subject != entity, str(t.subject), str(t.predicate), str(t.object)))
 
 
-def serialize(triples: Iterable[ox.Triple], media_type: str) -> bytes:
-    """`triples` in the RDF syntax of `media_type` (text/turtle, application/ld+json, ...), with
-    the project's prefixes. Raises KeyError for a media type that is not a triple syntax."""
-    syntax = next(s for s in RDF_SYNTAXES.values() if s.media_type == media_type)
-    return ox.serialize(triples, format=syntax.oxigraph, prefixes=PREFIXES) or b""
+def is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI (no spaces, no `<>{}`...), so it can be looked up."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
-class _Namer:
-    """Labels of predicates (the ontology's, in the reader's language) and of other IRIs."""
-
-    def __init__(self, store: GraphStore, order: LanguageOrder) -> None:
-        self.store, self.order = store, order
-        self._terms: dict[str, list[LabelCandidate]] = {}
-        for row in store.select(queries.load("ontology_labels")):
-            label = row["label"]
-            if isinstance(label, ox.Literal):
-                self._terms.setdefault(row["term"].value, []).append(LabelCandidate(label.value, label.language, 0))
-        self._values: dict[str, Value] = {}
-
-    def predicate(self, iri: str) -> str:
-        best = self.order.best(self._terms.get(iri, []))
-        return best.text if best else fallback_label(iri)
-
-    def extractor(self, term: Term | None, label: Term | None) -> Value | None:
-        if term is None or label is None:
-            return None if term is None else self.value(term)
-        return Value("iri", term.value, iri=term.value, label=label.value)
-
-    def value(self, term: Term) -> Value:
-        """A term as a Value, labelled through labels.rq (memoised per describe call)."""
-        if not isinstance(term, ox.NamedNode):
-            return _value(term, [], self.order)
-        if term.value not in self._values:
-            rows = self.store.select(queries.load("labels"), entity=term.value)
-            self._values[term.value] = _value(term, [c for r in rows if (c := _candidate(r))], self.order)
-        return self._values[term.value]
+def is_known(store: GraphStore, iri: str) -> bool:
+    """Whether the store holds a statement with `iri` as subject or object."""
+    return is_iri(iri) and bool(store.select(queries.load("describe_exists"), entity=iri))
 
 
 def _group(rows: list[dict[str, Term]], key: str, item: str) -> dict[str, dict[Term, list[LabelCandidate]]]:
     """Rows as predicate → value → label candidates of the value, keeping their order."""
     grouped: dict[str, dict[Term, list[LabelCandidate]]] = {}
     for row in rows:
-        candidates = grouped.setdefault(row[key].value, {}).setdefault(row[item], [])
-        candidate = _candidate(row)
+        candidates = grouped.setdefault(term_text(row[key]), {}).setdefault(row[item], [])
+        candidate = candidate_of(row)
         if candidate is not None:
             candidates.append(candidate)
     return grouped
 
 
-def _candidate(row: dict[str, Term]) -> LabelCandidate | None:
-    label, rank = row.get("label"), row.get("rank")
-    if not isinstance(label, ox.Literal) or not isinstance(rank, ox.Literal):
-        return None
-    return LabelCandidate(label.value, label.language, int(rank.value))
-
-
-def _value(term: Term, candidates: list[LabelCandidate], order: LanguageOrder) -> Value:
-    if isinstance(term, ox.NamedNode):
-        best = order.best(candidates)
-        label, language = (best.text, best.language) if best else (fallback_label(term.value), None)
-        return Value("iri", term.value, iri=term.value, label=label, language=language)
-    if isinstance(term, ox.Literal):
-        datatype = None if term.datatype.value in _PLAIN else term.datatype.value
-        return Value("literal", term.value, language=term.language, datatype=datatype)
-    if isinstance(term, ox.BlankNode):
-        return Value("blank", f"_:{term.value}")
-    return Value("literal", str(term))
-
-
 def _facts(
-    grouped: dict[str, dict[Term, list[LabelCandidate]]], namer: _Namer, order: LanguageOrder, skip: set[str]
+    grouped: dict[str, dict[Term, list[LabelCandidate]]], namer: Namer, order: LanguageOrder, skip: set[str]
 ) -> list[Fact]:
     facts = []
     for predicate, values in grouped.items():
         if predicate in skip:
             continue
         shown = sorted(
-            (_value(term, candidates, order) for term, candidates in values.items()),
+            (value_of(term, candidates, order) for term, candidates in values.items()),
             key=lambda v: (order.position(v.language) if v.kind == "literal" else 0, (v.label or v.text).casefold()),
         )
         facts.append(Fact(predicate, namer.predicate(predicate), shown[:MAX_VALUES], max(0, len(shown) - MAX_VALUES)))
     return sorted(facts, key=lambda f: (f.predicate_label.casefold(), f.predicate))
 
 
-def _sources(rows: list[dict[str, Term]], namer: _Namer, order: LanguageOrder) -> list[Source]:
+def _sources(rows: list[dict[str, Term]], namer: Namer, order: LanguageOrder) -> list[Source]:
     """Rows of describe_sources.rq as paragraphs, each with its statements, in document order."""
     sources: dict[str, Source] = {}
     titles: dict[str, list[LabelCandidate]] = {}
     seen: set[str] = set()
     for row in rows:
-        paragraph = row["paragraph"].value
-        text, document, title = row.get("text"), row.get("document"), row.get("title")
+        paragraph = term_text(row["paragraph"])
+        text, document, title, position = (row.get(k) for k in ("text", "document", "title", "position"))
         if paragraph not in sources:
             sources[paragraph] = Source(
                 paragraph=paragraph,
-                text=text.value if text is not None else None,
+                text=term_text(text) if text is not None else None,
                 language=text.language if isinstance(text, ox.Literal) else None,
-                document=document.value if document is not None else None,
+                document=term_text(document) if document is not None else None,
                 document_title=None,
+                position=int(term_text(position)) if position is not None else None,
             )
         if isinstance(title, ox.Literal):
             titles.setdefault(paragraph, []).append(LabelCandidate(title.value, title.language, 2))
-        assertion = row["assertion"].value
+        assertion = term_text(row["assertion"])
         if assertion in seen:
             continue
         seen.add(assertion)
         extractor, extractor_label, confidence = row.get("extractor"), row.get("extractor_label"), row.get("confidence")
-        predicate = row["predicate"].value
+        predicate = term_text(row["predicate"])
         sources[paragraph].statements.append(
             Statement(
                 assertion=assertion,
@@ -260,14 +209,18 @@ def _sources(rows: list[dict[str, Term]], namer: _Namer, order: LanguageOrder) -
                 predicate_label=namer.predicate(predicate),
                 object=namer.value(row["object"]),
                 extractor=namer.extractor(extractor, extractor_label),
-                confidence=float(confidence.value) if confidence is not None else None,
+                confidence=float(term_text(confidence)) if confidence is not None else None,
             )
         )
     for paragraph, candidates in titles.items():
         best = order.best(candidates)
         sources[paragraph].document_title = best.text if best else None
-    return list(sources.values())
+    for source in sources.values():
+        source.statements.sort(
+            key=lambda s: (s.predicate_label.casefold(), s.subject.label or "", s.object.label or "")
+        )
+    return sorted(sources.values(), key=lambda s: (s.document or "", s.position or 0, s.paragraph))
 
 
 def _count(rows: list[dict[str, Term]], name: str) -> int:
-    return int(rows[0][name].value) if rows and name in rows[0] else 0
+    return int(term_text(rows[0][name])) if rows and name in rows[0] else 0

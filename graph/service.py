@@ -24,9 +24,10 @@ class GraphNotFoundError(GraphError):
 class SparqlService:
     """Queries, updates and graph management on one store."""
 
-    def __init__(self, store: GraphStore, executor: QueryExecutor) -> None:
+    def __init__(self, store: GraphStore, executor: QueryExecutor, *, union_default_graph: bool = True) -> None:
         self.store = store
         self.executor = executor
+        self.union_default_graph = union_default_graph
         self._write = threading.Lock()
         executor.publish(store)
 
@@ -42,6 +43,7 @@ class SparqlService:
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
             prefixes=tuple(PREFIXES.items()),
+            union_default_graph=self.union_default_graph,
         )
         return self.executor.run(job)
 

@@ -23,6 +23,7 @@ class QueryJob:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     prefixes: tuple[tuple[str, str], ...] = ()
+    union_default_graph: bool = True  # with no default_graphs: the default graph is the union of the named ones
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def evaluate(store: ox.Store, job: QueryJob) -> QueryOutcome:
             job.query,
             base_iri=job.base_iri,
             prefixes=dict(job.prefixes) or None,
-            use_default_graph_as_union=not job.default_graphs,
+            use_default_graph_as_union=job.union_default_graph and not job.default_graphs,
             default_graph=default,  # type: ignore[arg-type]
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
         )
