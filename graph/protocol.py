@@ -109,6 +109,8 @@ def query_request(method: str, content_type: str | None, query_string: str, body
         raise ProtocolError(
             415, f"a query is sent as {_FORM} or application/sparql-query, not {content_type or 'no content type'}"
         )
+    if params.many("update"):
+        raise ProtocolError(400, "a query request must not carry an 'update' parameter; send updates to /update")
     if text is None or not text.strip():
         raise ProtocolError(400, "no query: give it in the 'query' parameter or as an application/sparql-query body")
     named = params.many("named-graph-uri")
@@ -128,9 +130,19 @@ def update_request(content_type: str | None, query_string: str, body: bytes) -> 
         raise ProtocolError(
             415, f"an update is sent as {_FORM} or application/sparql-update, not {content_type or 'no content type'}"
         )
+    if params.many("query"):
+        raise ProtocolError(400, "an update request must not carry a 'query' parameter; send queries to /sparql")
     if text is None or not text.strip():
         raise ProtocolError(400, "no update: give it in the 'update' parameter or as an application/sparql-update body")
     return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
+
+
+_DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", re.IGNORECASE)
+
+
+def names_dataset(query: str) -> bool:
+    """Whether the query states its own dataset (FROM / FROM NAMED), which then takes precedence."""
+    return bool(_DATASET_CLAUSE.search(_COMMENT.sub("", query)))
 
 
 def query_form(query: str) -> str:

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from graph.errors import GraphError, RdfSyntaxError
 from graph.executor import QueryExecutor
 from graph.formats import RdfSyntax
-from graph.protocol import ProtocolError, QueryRequest, UpdateRequest
+from graph.protocol import ProtocolError, QueryRequest, UpdateRequest, names_dataset
 from graph.store import GraphStore
 from graph.worker import QueryJob, QueryOutcome
 from ontology import PREFIXES
@@ -33,7 +33,10 @@ class SparqlService:
 
     # ---- queries ----------------------------------------------------------------------------
 
-    def query(self, request: QueryRequest, result_format: str, graph_format: str) -> QueryOutcome:
+    def query(
+        self, request: QueryRequest, result_format: str, graph_format: str, base_iri: str | None = None
+    ) -> QueryOutcome:
+        """Evaluate a query; `base_iri` resolves its relative IRIs (the endpoint's URL, by the protocol)."""
         job = QueryJob(
             snapshot="",
             query=request.query,
@@ -43,20 +46,22 @@ class SparqlService:
             default_graphs=request.default_graphs,
             named_graphs=request.named_graphs,
             prefixes=tuple(PREFIXES.items()),
-            union_default_graph=self.union_default_graph,
+            # A query that names its own dataset (FROM) is not given the union default graph.
+            union_default_graph=self.union_default_graph and not names_dataset(request.query),
+            base_iri=base_iri,
         )
         return self.executor.run(job)
 
     # ---- updates ----------------------------------------------------------------------------
 
-    def update(self, request: UpdateRequest) -> None:
+    def update(self, request: UpdateRequest, base_iri: str | None = None) -> None:
         """Apply a SPARQL update in one transaction. Raises QuerySyntaxError (graph.errors) or ProtocolError."""
         if request.using_graphs or request.using_named_graphs:
             raise ProtocolError(
                 400, "using-graph-uri and using-named-graph-uri are not supported yet: put USING in the update"
             )
         with self._write:
-            self.store.update(request.update)
+            self.store.update(request.update, base_iri=base_iri)
             self.executor.publish(self.store)
 
     # ---- Graph Store Protocol ---------------------------------------------------------------

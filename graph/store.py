@@ -171,11 +171,11 @@ class GraphStore:
         names = [v.value for v in result.variables]
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update in one transaction. Raises QuerySyntaxError when it does not parse."""
         self._require_writable()
         try:
-            self._store.update(sparql, prefixes=PREFIXES)
+            self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL update: {error.msg}") from None
 

@@ -22,7 +22,10 @@ async def sparql(request: Request) -> Response:
     parsed = protocol.query_request(request.method, request.headers.get("content-type"), request.url.query, body)
     form = protocol.query_form(parsed.query)
     chosen = protocol.negotiate(request.headers.get("accept"), form, request.query_params.get("format"))
-    outcome = await run_in_threadpool(service(request).query, parsed, chosen.result_format, chosen.graph_format)
+    endpoint = str(request.url.replace(query=""))
+    outcome = await run_in_threadpool(
+        service(request).query, parsed, chosen.result_format, chosen.graph_format, endpoint
+    )
     media = GRAPH_MEDIA[outcome.result_format] if outcome.kind == "graph" else SOLUTION_MEDIA[outcome.result_format]
     return Response(outcome.body, media_type=media, headers={"Vary": "Accept"})
 
@@ -32,7 +35,7 @@ async def update(request: Request) -> Response:
     require_token(request)
     body = await read_body(request)
     parsed = protocol.update_request(request.headers.get("content-type"), request.url.query, body)
-    await run_in_threadpool(service(request).update, parsed)
+    await run_in_threadpool(service(request).update, parsed, str(request.url.replace(query="")))
     return Response(status_code=204)
 
 
@@ -60,7 +63,7 @@ def service_description(request: Request) -> Response:
     sd:endpoint <{base}/sparql> ;
     sd:supportedLanguage sd:SPARQL11Query, sd:SPARQL11Update ;
     sd:resultFormat {formats.replace(" ", ", ")} ;
-    sd:feature sd:UnionDefaultGraph, sd:BasicFederatedQuery ;
+    sd:feature {"sd:UnionDefaultGraph, " if service(request).union_default_graph else ""}sd:BasicFederatedQuery ;
     sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ] ] ;
     void:sparqlEndpoint <{base}/sparql> .
 """

@@ -16,9 +16,10 @@ import subprocess
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.error import HTTPError
 from xml.dom.minidom import Document
 
@@ -26,6 +27,7 @@ import httpx
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
+from rdflib.query import ResultRow
 from SPARQLWrapper import (
     CSV,
     JSON,
@@ -113,8 +115,30 @@ def wrapper(base: str, query: str, return_format: str = JSON, *, conneg_only: bo
     return client
 
 
+def as_json(client: SPARQLWrapper) -> dict[str, Any]:
+    converted = client.queryAndConvert()
+    assert isinstance(converted, dict), converted
+    return converted
+
+
+def as_graph(client: SPARQLWrapper) -> Graph:
+    converted = client.queryAndConvert()
+    assert isinstance(converted, Graph), converted
+    return converted
+
+
+def as_bytes(client: SPARQLWrapper) -> bytes:
+    converted = client.queryAndConvert()
+    assert isinstance(converted, bytes), converted
+    return converted
+
+
+def languages(labels: Iterable[object]) -> set[str | None]:
+    return {label.language if isinstance(label, Literal) else None for label in labels}
+
+
 def select_values(base: str, query: str) -> list[dict[str, str]]:
-    rows = wrapper(base, query).queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    rows = as_json(wrapper(base, query))["results"]["bindings"]
     return [{name: cell["value"] for name, cell in row.items()} for row in rows]
 
 
@@ -141,8 +165,9 @@ def test_sparqlwrapper_select_json(corpus_server: str, annex_a: list[str]) -> No
     result = client.query()
     assert result.response.headers["Content-Type"].startswith("application/sparql-results+json")
     data = result.convert()
-    assert data["head"]["vars"] == ["c"]  # type: ignore[index]
-    assert [row["c"]["value"] for row in data["results"]["bindings"]] == annex_a  # type: ignore[index]
+    assert isinstance(data, dict)
+    assert data["head"]["vars"] == ["c"]
+    assert [row["c"]["value"] for row in data["results"]["bindings"]] == annex_a
     assert select_values(corpus_server, COUNT_ANNEX_A) == [{"n": str(len(annex_a))}]
 
 
@@ -151,7 +176,7 @@ def test_sparqlwrapper_select_xml(corpus_server: str, annex_a: list[str]) -> Non
     assert result.response.headers["Content-Type"].startswith("application/sparql-results+xml")
     document = result.convert()
     assert isinstance(document, Document)
-    uris = [node.firstChild.data for node in document.getElementsByTagName("uri")]
+    uris = [node.firstChild.nodeValue for node in document.getElementsByTagName("uri") if node.firstChild]
     assert uris == annex_a
 
 
@@ -161,17 +186,19 @@ def test_sparqlwrapper_methods(corpus_server: str, annex_a: list[str], method: s
     client = wrapper(corpus_server, COUNT_ANNEX_A)
     client.setMethod(method)
     client.setRequestMethod(request_method)
-    assert client.queryAndConvert()["results"]["bindings"][0]["n"]["value"] == str(len(annex_a))  # type: ignore[index]
+    assert as_json(client)["results"]["bindings"][0]["n"]["value"] == str(len(annex_a))
 
 
 @pytest.mark.parametrize("return_format", [JSON, XML])
 def test_sparqlwrapper_ask(corpus_server: str, return_format: str) -> None:
     def ask(query: str) -> bool:
-        converted = wrapper(corpus_server, query, return_format).queryAndConvert()
+        client = wrapper(corpus_server, query, return_format)
         if return_format == JSON:
-            return bool(converted["boolean"])  # type: ignore[index]
+            return bool(as_json(client)["boolean"])
+        converted = client.queryAndConvert()
         assert isinstance(converted, Document)
-        return converted.getElementsByTagName("boolean")[0].firstChild.data == "true"
+        value = converted.getElementsByTagName("boolean")[0].firstChild
+        return value is not None and value.nodeValue == "true"
 
     assert ask(ASK_ANNEX_A) is True
     assert ask(ASK_NOTHING) is False
@@ -179,20 +206,16 @@ def test_sparqlwrapper_ask(corpus_server: str, return_format: str) -> None:
 
 @pytest.mark.parametrize("return_format", [RDFXML, XML, JSONLD])
 def test_sparqlwrapper_construct_to_rdflib_graph(corpus_server: str, annex_a: list[str], return_format: str) -> None:
-    graph = wrapper(corpus_server, CONSTRUCT_ANNEX_A, return_format).queryAndConvert()
-    assert isinstance(graph, Graph)
+    graph = as_graph(wrapper(corpus_server, CONSTRUCT_ANNEX_A, return_format))
     assert set(graph.subjects(RDFS.label, None)) == {URIRef(c) for c in annex_a}
-    assert {label.language for label in graph.objects(ALDRIN, RDFS.label)} >= UN_LANGUAGES  # type: ignore[union-attr]
+    assert languages(graph.objects(ALDRIN, RDFS.label)) >= UN_LANGUAGES
 
 
 def test_sparqlwrapper_construct_turtle_and_describe(corpus_server: str) -> None:
-    turtle = wrapper(corpus_server, CONSTRUCT_ANNEX_A, TURTLE).queryAndConvert()
-    assert isinstance(turtle, bytes)
-    as_turtle = Graph().parse(data=turtle, format="turtle")
-    as_rdfxml = wrapper(corpus_server, CONSTRUCT_ANNEX_A, RDFXML).queryAndConvert()
-    assert len(as_turtle) == len(as_rdfxml) > 0  # type: ignore[arg-type]
-    described = wrapper(corpus_server, f"DESCRIBE <{ALDRIN}>", RDFXML).queryAndConvert()
-    assert isinstance(described, Graph)
+    as_turtle = Graph().parse(data=as_bytes(wrapper(corpus_server, CONSTRUCT_ANNEX_A, TURTLE)), format="turtle")
+    as_rdfxml = as_graph(wrapper(corpus_server, CONSTRUCT_ANNEX_A, RDFXML))
+    assert len(as_turtle) == len(as_rdfxml) > 0
+    described = as_graph(wrapper(corpus_server, f"DESCRIBE <{ALDRIN}>", RDFXML))
     assert (ALDRIN, RDF.type, URIRef("https://w3id.org/chm-kg/ontology#Chemical")) in described
 
 
@@ -226,12 +249,27 @@ def test_sparqlwrapper_default_format_parameters(corpus_server: str, query: str,
     assert result.response.status == 200
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="service bug: graph.protocol.query_form strips `#...` as a comment even inside an IRI, so a CONSTRUCT "
+    "or DESCRIBE after `PREFIX rdfs: <...rdf-schema#>` is taken for a SELECT and an RDF Accept header gets a 406",
+)
+@pytest.mark.parametrize("return_format", [RDFXML, TURTLE])
+def test_sparqlwrapper_construct_with_declared_prefixes(corpus_server: str, return_format: str) -> None:
+    declared = (
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "PREFIX chm: <https://w3id.org/chm-kg/ontology#>\n" + CONSTRUCT_ANNEX_A
+    )
+    result = wrapper(corpus_server, declared, return_format).query()
+    assert result.response.status == 200
+
+
 def test_sparqlwrapper_default_format_parameters_that_work(corpus_server: str, annex_a: list[str]) -> None:
-    json_rows = wrapper(corpus_server, LIST_ANNEX_A, JSON, conneg_only=False).queryAndConvert()
-    assert len(json_rows["results"]["bindings"]) == len(annex_a)  # type: ignore[index]
-    csv_text = wrapper(corpus_server, LIST_ANNEX_A, CSV, conneg_only=False).queryAndConvert()
-    assert csv_text.decode().split() == ["c", *annex_a]  # type: ignore[union-attr]
-    turtle = wrapper(corpus_server, CONSTRUCT_ANNEX_A, TURTLE, conneg_only=False).queryAndConvert()
+    json_rows = as_json(wrapper(corpus_server, LIST_ANNEX_A, JSON, conneg_only=False))
+    assert len(json_rows["results"]["bindings"]) == len(annex_a)
+    csv_text = as_bytes(wrapper(corpus_server, LIST_ANNEX_A, CSV, conneg_only=False))
+    assert csv_text.decode().split() == ["c", *annex_a]
+    turtle = as_bytes(wrapper(corpus_server, CONSTRUCT_ANNEX_A, TURTLE, conneg_only=False))
     assert len(Graph().parse(data=turtle, format="turtle")) > 0
 
 
@@ -287,8 +325,8 @@ def test_sparqlwrapper_update_on_a_read_only_service(corpus_server: str) -> None
 def test_rdflib_sparqlstore_query(corpus_server: str, annex_a: list[str], method: str, return_format: str) -> None:
     graph = Graph(store=SPARQLStore(f"{corpus_server}/sparql", method=method, returnFormat=return_format))
     rows = list(graph.query(f"SELECT ?l WHERE {{ <{ALDRIN}> rdfs:label ?l }}"))
-    assert {row[0].language for row in rows} >= UN_LANGUAGES  # type: ignore[index,union-attr]
-    listed = [str(row[0]) for row in graph.query(LIST_ANNEX_A)]  # type: ignore[index]
+    assert languages(row[0] for row in rows if isinstance(row, ResultRow)) >= UN_LANGUAGES
+    listed = [str(row[0]) for row in graph.query(LIST_ANNEX_A) if isinstance(row, ResultRow)]
     assert listed == annex_a
     assert graph.query(ASK_ANNEX_A).askAnswer is True
 
@@ -297,15 +335,17 @@ def test_rdflib_sparqlstore_as_a_graph(corpus_server: str, annex_a: list[str]) -
     graph = Graph(store=SPARQLStore(f"{corpus_server}/sparql"))
     labels = set(graph.objects(ALDRIN, RDFS.label))
     assert Literal("Aldrin", lang="en") in labels
-    assert {label.language for label in labels} >= UN_LANGUAGES  # type: ignore[union-attr]
+    assert languages(labels) >= UN_LANGUAGES
     assert (ALDRIN, RDF.type, URIRef("https://w3id.org/chm-kg/ontology#Chemical")) in graph
     assert len(list(graph.triples((ALDRIN, None, None)))) > 6
     count = select_values(corpus_server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]
     assert len(graph) == int(count)
     constructed = graph.query(CONSTRUCT_ANNEX_A).graph
-    assert set(constructed.subjects(RDFS.label, None)) == {URIRef(c) for c in annex_a}  # type: ignore[union-attr]
+    assert constructed is not None
+    assert set(constructed.subjects(RDFS.label, None)) == {URIRef(c) for c in annex_a}
     described = graph.query(f"DESCRIBE <{ALDRIN}>").graph
-    assert (ALDRIN, RDFS.label, Literal("Aldrin", lang="en")) in described  # type: ignore[operator]
+    assert described is not None
+    assert (ALDRIN, RDFS.label, Literal("Aldrin", lang="en")) in described
 
 
 def test_rdflib_sparqlstore_named_graph(corpus_server: str) -> None:
@@ -365,7 +405,8 @@ class CurlResponse:
 
     def error(self) -> dict[str, object]:
         assert self.headers["content-type"].startswith("application/json"), self.headers
-        return json.loads(self.body)["error"]  # type: ignore[no-any-return]
+        error: dict[str, object] = json.loads(self.body)["error"]
+        return error
 
 
 Curl = Callable[..., CurlResponse]
@@ -627,7 +668,7 @@ def test_arq_rsparql_ask_and_construct(arq: Arq, corpus_server: str, annex_a: li
     turtle = arq(service, CONSTRUCT_ANNEX_A, "turtle")
     graph = Graph().parse(data=turtle, format="turtle")
     assert set(graph.subjects(RDFS.label, None)) == {URIRef(c) for c in annex_a}
-    assert len(graph) == len(wrapper(corpus_server, CONSTRUCT_ANNEX_A, RDFXML).queryAndConvert())  # type: ignore[arg-type]
+    assert len(graph) == len(as_graph(wrapper(corpus_server, CONSTRUCT_ANNEX_A, RDFXML)))
 
 
 # ---- a query past its time ---------------------------------------------------------------------------

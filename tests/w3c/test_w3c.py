@@ -8,7 +8,8 @@ both fail), and pass at least as many tests as pyoxigraph 0.5.13 does in the bas
 HTTP endpoint for the protocol; none for the graph store protocol). Skipped tests (entailment
 regimes, mock SERVICE endpoints) are listed there too.
 
-Last measured (2026-11-22, this 2-core machine, `pytest tests/w3c`: 115 s in all):
+Last measured (2026-11-22, this 2-core machine, suite w3c/rdf-tests ad541a5, `pytest tests/w3c`:
+35 to 47 s in all):
 
 | part | tests | pass | expected failures (skipped) | baseline pass |
 |---|---|---|---|---|
