@@ -24,10 +24,10 @@ run: setup
 	$(CHM) ingest
 	$(CHM) serve
 
-# System packages the real-client tests (tests/api/test_clients.py) drive the service with: curl and
-# Apache Jena's ARQ on a Java runtime. Installed with apt-get only when missing (one `apt-get update`
+# System packages the real-client tests (tests/api/test_clients.py, test_browser.py) drive the service with: curl,
+# Apache Jena's ARQ on a Java runtime, Chromium for Playwright. Installed with apt-get only when missing (one `apt-get update`
 # first), through sudo when not root. `make run` does not need them.
-SYSTEM_DEPS := curl default-jre-headless libapache-jena-java
+SYSTEM_DEPS := curl default-jre-headless libapache-jena-java chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 system-deps:
