@@ -59,9 +59,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(store.router)
     app.include_router(linked_data.router)
 
-    @app.get("/health", summary="Liveness and size of the store")
+    @app.get("/health", summary="Liveness: the service is up and has its store open")
     async def health(request: Request) -> dict[str, object]:
-        return {"status": "ok", "quads": len(request.app.state.store)}
+        return {"status": "ok", "store": str(settings.data)}
 
     return app
 

@@ -78,6 +78,8 @@ def error_response(
             )
         return HTMLResponse(f"<h1>{status}</h1><p>{message}</p>", status_code=status, headers=headers)
     body = {"error": {"status": status, "code": code, "message": message}}
+    if status == 406:
+        headers = {**(headers or {}), "Vary": "Accept"}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -101,7 +103,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        return error_response(request, error.status_code, _CODES.get(error.status_code, "error"), str(error.detail))
+        headers = dict(error.headers) if error.headers else None  # 405 keeps its Allow header
+        return error_response(
+            request, error.status_code, _CODES.get(error.status_code, "error"), str(error.detail), headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

@@ -351,7 +351,7 @@ def concurrent(server: Server, mix: dict[str, list[Query]], clients: int, per_cl
     load = Load()
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
-    deadline = [0.0]
+    deadline = [float("inf")]  # set when the clock starts
 
     def work(offset: int) -> None:
         with httpx.Client(timeout=REQUEST_TIMEOUT_S) as client:
@@ -372,6 +372,7 @@ def concurrent(server: Server, mix: dict[str, list[Query]], clients: int, per_cl
     threads = [threading.Thread(target=work, args=(i * 7,), daemon=True) for i in range(clients)]
     for thread in threads:
         thread.start()
+    deadline[0] = time.monotonic() + REQUEST_TIMEOUT_S + limit_s  # a bound while the clients connect
     barrier.wait(timeout=REQUEST_TIMEOUT_S)
     deadline[0] = time.monotonic() + limit_s
     started = time.perf_counter()
@@ -408,7 +409,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=30, help="timed rounds of the mix at 1 client")
     parser.add_argument("--warmup", type=int, default=3, help="untimed rounds first")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for the throughput run")
-    parser.add_argument("--requests", type=int, default=40, help="requests per concurrent client")
+    parser.add_argument("--requests", type=int, default=120, help="requests per concurrent client")
     parser.add_argument("--limit", type=float, default=180.0, help="most seconds a throughput run may take")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the working folder (stores, dump, logs)")

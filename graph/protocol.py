@@ -39,6 +39,7 @@ GRAPH_TYPES = {s.media_type: s.name for s in RDF_SYNTAXES.values()} | {
 GRAPH_MEDIA = {s.name: s.media_type for s in RDF_SYNTAXES.values()}
 _FORM = "application/x-www-form-urlencoded"
 _COMMENT = re.compile(r"#[^\n]*")
+_IRI = re.compile(r"<[^<>\s]*>")
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
 _FORM_WORD = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
@@ -56,6 +57,8 @@ class QueryRequest:
     query: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] | None = None
+    #: `format`/`output` parameters (names or media types) some clients send besides Accept.
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,8 @@ def query_request(method: str, content_type: str | None, query_string: str, body
     if text is None or not text.strip():
         raise ProtocolError(400, "no query: give it in the 'query' parameter or as an application/sparql-query body")
     named = params.many("named-graph-uri")
-    return QueryRequest(text, params.many("default-graph-uri"), named or None)
+    formats = params.many("format") + params.many("output")
+    return QueryRequest(text, params.many("default-graph-uri"), named or None, formats)
 
 
 def update_request(content_type: str | None, query_string: str, body: bytes) -> UpdateRequest:
@@ -142,28 +146,38 @@ _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", re.IGNORECA
 
 def names_dataset(query: str) -> bool:
     """Whether the query states its own dataset (FROM / FROM NAMED), which then takes precedence."""
-    return bool(_DATASET_CLAUSE.search(_COMMENT.sub("", query)))
+    return bool(_DATASET_CLAUSE.search(_without_comments(query)))
 
 
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE, read from the text after its prologue (SELECT if unsure:
     the engine's own parser has the last word)."""
-    text = _PROLOGUE.sub("", _COMMENT.sub("", query), count=1)
+    text = _PROLOGUE.sub("", _without_comments(query), count=1)
     match = _FORM_WORD.match(text)
     return match.group(1).upper() if match else "SELECT"
 
 
-def negotiate(accept: str | None, form: str, format_param: str | None = None) -> Negotiated:
-    """The result format for a query of `form` given an Accept header (or a `format` parameter)."""
+_FORMAT_ALIASES = {
+    "rdf+xml": "rdfxml",
+    "rdf/xml": "rdfxml",
+    "json-ld": "jsonld",
+    "n3": "turtle",
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "nq": "nquads",
+    "n-quads": "nquads",
+}
+
+
+def negotiate(accept: str | None, form: str, formats: tuple[str, ...] = ()) -> Negotiated:
+    """The result format for a query of `form`: the first `format`/`output` value that can answer
+    it (a name such as `json` or `turtle`, or a media type), else the Accept header."""
     graph = form in ("CONSTRUCT", "DESCRIBE")
-    if format_param:
-        name = format_param.lower()
-        names = set(GRAPH_MEDIA) if graph else set(SOLUTION_MEDIA)
-        if name not in names:
-            raise ProtocolError(
-                406, f"format {format_param!r} cannot answer a {form}; available: {', '.join(sorted(names))}"
-            )
-        return Negotiated(name if not graph else "json", name if graph else "turtle", form)
+    for value in formats:
+        choice = _format_value(value.strip().lower(), graph)
+        if choice:
+            return Negotiated(choice if not graph else "json", choice if graph else "turtle", form)
     table = GRAPH_TYPES if graph else SOLUTION_TYPES
     for media in accepted_types(accept):
         if media in ("*/*", "application/*", "text/*") or media in table:
@@ -173,6 +187,20 @@ def negotiate(accept: str | None, form: str, format_param: str | None = None) ->
     raise ProtocolError(
         406, f"none of the accepted types ({accept}) can answer a {form}; available: {', '.join(available)}"
     )
+
+
+def _format_value(value: str, graph: bool) -> str | None:
+    """A `format` value as a result format for this kind of query, or None when it cannot answer it."""
+    if graph:
+        name = (
+            _FORMAT_ALIASES.get(value)
+            or GRAPH_TYPES.get(value)
+            or {"xml": "rdfxml", "json": "jsonld"}.get(value)
+            or value
+        )
+        return name if name in GRAPH_MEDIA else None
+    name = SOLUTION_TYPES.get(value) or value
+    return name if name in SOLUTION_MEDIA else None
 
 
 def accepted_types(accept: str | None) -> list[str]:
@@ -192,6 +220,11 @@ def accepted_types(accept: str | None) -> list[str]:
         if pieces[0] and q > 0:
             ranked.append((-q, position, pieces[0].lower()))
     return [media for _, _, media in sorted(ranked)]
+
+
+def _without_comments(query: str) -> str:
+    """The query without comments; a `#` inside an IRI is not one (IRIs are blanked first)."""
+    return _COMMENT.sub("", _IRI.sub("<>", query))
 
 
 def _media(content_type: str | None) -> str | None:

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -87,15 +88,15 @@ def live_server(data: Path, **settings: str) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHM_")}
     env |= {"CHM_DATA": str(data), "CHM_PORT": str(port), "CHM_HOST": "127.0.0.1"}
     env |= {f"CHM_{k.upper()}": str(v) for k, v in settings.items()}
-    process = subprocess.Popen(
-        [str(CHM), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    # The server's output goes to a file: a pipe nobody reads would block it once full.
+    log = tempfile.NamedTemporaryFile(prefix="chm-serve-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen([str(CHM), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise AssertionError(f"chm serve exited: {process.stdout.read() if process.stdout else ''}")
+                raise AssertionError(f"chm serve exited: {Path(log.name).read_text(errors='replace')}")
             try:
                 with urllib.request.urlopen(f"{base}/health", timeout=2) as response:
                     if response.status == 200:
@@ -111,3 +112,5 @@ def live_server(data: Path, **settings: str) -> Iterator[str]:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)

@@ -21,7 +21,7 @@ async def sparql(request: Request) -> Response:
         return service_description(request)
     parsed = protocol.query_request(request.method, request.headers.get("content-type"), request.url.query, body)
     form = protocol.query_form(parsed.query)
-    chosen = protocol.negotiate(request.headers.get("accept"), form, request.query_params.get("format"))
+    chosen = protocol.negotiate(request.headers.get("accept"), form, parsed.formats)
     endpoint = str(request.url.replace(query=""))
     outcome = await run_in_threadpool(
         service(request).query, parsed, chosen.result_format, chosen.graph_format, endpoint
