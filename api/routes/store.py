@@ -4,6 +4,8 @@ not parse changes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -67,21 +69,21 @@ async def read(request: Request) -> Response:
 
 @router.put("/store", summary="Graph Store Protocol: replace a graph")
 async def replace(request: Request) -> Response:
-    require_token(request)
-    graph = _target(request)
-    syntax = _body_syntax(request.headers.get("content-type"))
-    body = await read_body(request)
-    existed = await run_in_threadpool(service(request).replace_graph, graph, body, syntax, graph or str(request.url))
-    return Response(status_code=204 if existed else 201)
+    return await _write(request, service(request).replace_graph)
 
 
 @router.post("/store", summary="Graph Store Protocol: add to a graph")
 async def add(request: Request) -> Response:
+    return await _write(request, service(request).add_to_graph)
+
+
+async def _write(request: Request, operation: Callable[[str | None, bytes, RdfSyntax, str], bool]) -> Response:
+    """A PUT or POST: token, target graph, body syntax, body, then 201 (created) or 204."""
     require_token(request)
     graph = _target(request)
     syntax = _body_syntax(request.headers.get("content-type"))
     body = await read_body(request)
-    existed = await run_in_threadpool(service(request).add_to_graph, graph, body, syntax, graph or str(request.url))
+    existed = await run_in_threadpool(operation, graph, body, syntax, graph or str(request.url))
     return Response(status_code=204 if existed else 201)
 
 
