@@ -4,6 +4,7 @@ not parse changes nothing."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pyoxigraph as ox
@@ -21,8 +22,13 @@ _TRIPLE_SYNTAXES = [s for s in RDF_SYNTAXES.values() if s.name in ("turtle", "nt
 
 
 def _target(request: Request) -> str | None:
-    """The graph a request names: `?graph=IRI` (absolute), or None for `?default`."""
+    """The graph a request names: directly by its URL (`/store/some/path`), or indirectly by
+    `?graph=IRI` (absolute); None for `?default`."""
     params = request.query_params
+    if request.path_params.get("path"):
+        if "graph" in params or "default" in params:
+            raise ProtocolError(400, "a graph named by its URL takes neither ?graph= nor ?default")
+        return str(request.url.replace(query=""))
     if ("graph" in params) == ("default" in params):
         raise ProtocolError(400, "name exactly one graph: ?graph=IRI or ?default")
     if "default" in params:
@@ -58,6 +64,7 @@ def _body_syntax(content_type: str | None) -> RdfSyntax:
 
 
 @router.api_route("/store", methods=["GET", "HEAD"], summary="Graph Store Protocol: read a graph")
+@router.api_route("/store/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
 async def read(request: Request) -> Response:
     graph = _target(request)
     syntax = _response_syntax(request.headers.get("accept"))
@@ -68,13 +75,28 @@ async def read(request: Request) -> Response:
 
 
 @router.put("/store", summary="Graph Store Protocol: replace a graph")
+@router.put("/store/{path:path}", include_in_schema=False)
 async def replace(request: Request) -> Response:
     return await _write(request, service(request).replace_graph)
 
 
-@router.post("/store", summary="Graph Store Protocol: add to a graph")
+@router.post("/store", summary="Graph Store Protocol: add to a graph, or create one (no graph named)")
+@router.post("/store/{path:path}", include_in_schema=False)
 async def add(request: Request) -> Response:
+    params = request.query_params
+    if not request.path_params.get("path") and "graph" not in params and "default" not in params:
+        return await _create(request)
     return await _write(request, service(request).add_to_graph)
+
+
+async def _create(request: Request) -> Response:
+    """POST to the store itself: a new graph, named by a new URL under /store/, answered 201 + Location."""
+    require_token(request)
+    syntax = _body_syntax(request.headers.get("content-type"))
+    body = await read_body(request)
+    graph = f"{str(request.base_url).rstrip('/')}/store/{uuid.uuid4().hex}"
+    await run_in_threadpool(service(request).add_to_graph, graph, body, syntax, graph)
+    return Response(status_code=201, headers={"Location": graph})
 
 
 async def _write(request: Request, operation: Callable[[str | None, bytes, RdfSyntax, str], bool]) -> Response:
@@ -88,6 +110,7 @@ async def _write(request: Request, operation: Callable[[str | None, bytes, RdfSy
 
 
 @router.delete("/store", summary="Graph Store Protocol: delete a graph")
+@router.delete("/store/{path:path}", include_in_schema=False)
 async def delete(request: Request) -> Response:
     require_token(request)
     await run_in_threadpool(service(request).delete_graph, _target(request))
