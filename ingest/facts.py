@@ -7,13 +7,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pyoxigraph import Literal
+
 from graph import queries
 from graph.store import GraphStore, term_text
 from ingest.models import Entity, Mention, Statement, Text
 from ontology import CHM_NS, PREFIXES
 
 #: Version of the extractors, recorded with every statement; a new version re-ingests documents.
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 CHM = CHM_NS
 SKOS = PREFIXES["skos"]
 
@@ -39,6 +41,7 @@ class Vocabulary:
     article_titles: dict[str, dict[str, str]]  # convention key → article number → English title
     english: dict[str, str]  # IRI → English label
     secretariats: dict[str, str]  # convention key → its secretariat's IRI
+    names: dict[str, dict[str, str]]  # convention or country IRI → language → its label
 
     @classmethod
     def from_store(cls, store: GraphStore) -> Vocabulary:
@@ -56,7 +59,13 @@ class Vocabulary:
             term_text(r["convention"]).rsplit("/", 1)[-1]: term_text(r["secretariat"])
             for r in store.select(queries.load("secretariats"))
         }
-        return cls(provisions, dict(titles), english, secretariats)
+        names: dict[str, dict[str, str]] = defaultdict(dict)
+        for row in store.select(queries.load("place_names")):
+            label = row["label"]
+            language = label.language if isinstance(label, Literal) else None
+            if language:
+                names[term_text(row["entity"])][language] = term_text(label)
+        return cls(provisions, dict(titles), english, secretariats, dict(names))
 
 
 def numbers(text: str) -> list[str]:

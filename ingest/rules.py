@@ -72,11 +72,8 @@ def centres(
             assert country.iri is not None
             alpha3 = country.iri.rsplit("/", 1)[-1]
             centre = iri.centre(key, alpha3)
-            name = (
-                f"{vocabulary.english.get(convention, key.title())} regional centre in "
-                f"{vocabulary.english.get(country.iri, alpha3)}"
-            )
-            out.entity(Entity(centre, ("RegionalCentre",), {"en": name}, paragraph.position))
+            labels = centre_labels(vocabulary, convention, country.iri, key, alpha3)
+            out.entity(Entity(centre, ("RegionalCentre",), labels, paragraph.position))
             pos = paragraph.position
             out.state(centre, CHM + "establishedUnder", convention, pos, "centre-rule", 0.85)
             out.state(centre, CHM + "locatedIn", country.iri, pos, "centre-rule", 0.85)
@@ -116,3 +113,26 @@ def experts(document: Document, paragraph: Paragraph, doc: Doc, mentions: list[M
             if mention.iri and start <= mention.start < end and mention.label != "ARTICLE_REF":
                 out.state(node, CHM + "expertIn", mention.iri, pos, "expert-rule", 0.7)
         out.state(iri.paragraph(document.key, paragraph.key), CHM + "mentions", node, pos, "expert-rule", 0.7)
+
+
+#: How a regional centre is named in each UN language, from its convention's and country's names.
+CENTRE_NAMES = {
+    "ar": "مركز إقليمي – {convention} ({country})",
+    "en": "{convention} regional centre in {country}",
+    "es": "Centro regional – {convention} ({country})",
+    "fr": "Centre régional – {convention} ({country})",
+    "ru": "Региональный центр – {convention} ({country})",
+    "zh": "区域中心 – {convention}（{country}）",
+}
+
+
+def centre_labels(vocabulary: Vocabulary, convention: str, country: str, key: str, alpha3: str) -> dict[str, str]:
+    """The centre's name in every UN language both its convention and its country are named in."""
+    conventions, countries = vocabulary.names.get(convention, {}), vocabulary.names.get(country, {})
+    labels = {
+        lang: template.format(convention=conventions[lang], country=countries[lang])
+        for lang, template in CENTRE_NAMES.items()
+        if lang in conventions and lang in countries
+    }
+    labels.setdefault("en", CENTRE_NAMES["en"].format(convention=f"{key.title()} Convention", country=alpha3))
+    return labels

@@ -121,3 +121,18 @@ Stockholm Convention
     assert {"decision/sc-1-24", "document/unep-pops-cop-1-31", "decision/inc-6-7"} <= cited
     assert not any("cop-1-31" in o and "decision" in o for o in cited)
     assert {"organization/brs-secretariat", "organization/minamata-secretariat"} <= mentioned(found)
+
+
+def test_a_regional_centre_is_named_in_the_six_languages(ingestor: Ingestor, tmp_path: Path) -> None:
+    path = tmp_path / "centres.txt"
+    path.write_text(
+        "Note\n\n1. In decision SC-4/23 the Conference of the Parties endorsed Stockholm Convention regional "
+        "centres in Kuwait and Spain.\n",
+        encoding="utf-8",
+    )
+    _, extraction = ingestor.analyse(read_document(path), "centres", DocumentMetadata())
+    kuwait = extraction.entities[f"{ID}centre/stockholm/KWT"]
+    assert set(kuwait.labels) == {"ar", "en", "es", "fr", "ru", "zh"}
+    assert kuwait.labels["fr"] == "Centre régional – Convention de Stockholm (Koweït)"
+    assert kuwait.labels["en"] == "Stockholm Convention regional centre in Kuwait"
+    assert "الكويت" in kuwait.labels["ar"] and "科威特" in kuwait.labels["zh"]
