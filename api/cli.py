@@ -13,17 +13,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import pyoxigraph as ox
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, compact, write_result
+from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, write_result
 from api.settings import Settings
 from graph import bootstrap, queries
 from graph.errors import GraphError, UnsupportedFormatError
 from graph.formats import RDF_SYNTAXES, rdf_syntax, rdf_syntax_for_path
+from graph.results import compact
 from graph.stats import dataset_stats
 from graph.store import GraphStore, term_text
 from graph.validate import require_conformance, validate_store
@@ -401,7 +401,7 @@ def stats(
     out_console.print(graphs)
     classes = Table("class", "instances")
     for iri, count in figures.classes:
-        classes.add_row(compact(ox.NamedNode(iri)), str(count))
+        classes.add_row(compact(iri), str(count))
     out_console.print(classes)
 
 

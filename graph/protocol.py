@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
+
 from graph.errors import GraphError
 from graph.formats import RDF_SYNTAXES
 
@@ -97,25 +99,7 @@ class _Params:
 
 def query_request(method: str, content_type: str | None, query_string: str, body: bytes) -> QueryRequest:
     """The query and dataset of a SPARQL Protocol query request (GET, POST form, POST direct)."""
-    params = _Params(parse_qs(query_string, keep_blank_values=True))
-    media = _media(content_type)
-    if method == "GET":
-        text = params.one("query")
-    elif media == _FORM:
-        params = _Params({**params.values, **parse_qs(_decode(body), keep_blank_values=True)})
-        text = params.one("query")
-    elif media == "application/sparql-query":
-        if params.one("query") is not None:
-            raise ProtocolError(400, "a query sent as the body must not also be a 'query' parameter")
-        text = _decode(body)
-    else:
-        raise ProtocolError(
-            415, f"a query is sent as {_FORM} or application/sparql-query, not {content_type or 'no content type'}"
-        )
-    if params.many("update"):
-        raise ProtocolError(400, "a query request must not carry an 'update' parameter; send updates to /update")
-    if text is None or not text.strip():
-        raise ProtocolError(400, "no query: give it in the 'query' parameter or as an application/sparql-query body")
+    text, params = _operation("query", method, content_type, query_string, body)
     named = params.many("named-graph-uri")
     formats = params.many("format") + params.many("output")
     return QueryRequest(text, params.many("default-graph-uri"), named or None, formats)
@@ -123,25 +107,45 @@ def query_request(method: str, content_type: str | None, query_string: str, body
 
 def update_request(content_type: str | None, query_string: str, body: bytes) -> UpdateRequest:
     """The update of a SPARQL Protocol update request (POST form or POST direct)."""
-    params = _Params(parse_qs(query_string, keep_blank_values=True))
-    media = _media(content_type)
-    if media == _FORM:
-        params = _Params({**params.values, **parse_qs(_decode(body), keep_blank_values=True)})
-        text = params.one("update")
-    elif media == "application/sparql-update":
-        text = _decode(body)
-    else:
-        raise ProtocolError(
-            415, f"an update is sent as {_FORM} or application/sparql-update, not {content_type or 'no content type'}"
-        )
-    if params.many("query"):
-        raise ProtocolError(400, "an update request must not carry a 'query' parameter; send queries to /sparql")
-    if text is None or not text.strip():
-        raise ProtocolError(400, "no update: give it in the 'update' parameter or as an application/sparql-update body")
+    text, params = _operation("update", "POST", content_type, query_string, body)
     return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
 
 
+def _operation(kind: str, method: str, content_type: str | None, query_string: str, body: bytes) -> tuple[str, _Params]:
+    """The text of a query or an update (`kind`) and all the request's parameters: by GET (queries
+    only), a POST form, or a POST whose body is the operation itself."""
+    other, endpoint = ("update", "/update") if kind == "query" else ("query", "/sparql")
+    direct = f"application/sparql-{kind}"
+    params = _Params(parse_qs(query_string, keep_blank_values=True))
+    media = _media(content_type)
+    if method == "GET" and kind == "query":
+        text = params.one(kind)
+    elif media == _FORM:
+        params = _Params({**params.values, **parse_qs(_decode(body), keep_blank_values=True)})
+        text = params.one(kind)
+    elif media == direct:
+        if params.one(kind) is not None:
+            raise ProtocolError(400, f"a {kind} sent as the body must not also be a '{kind}' parameter")
+        text = _decode(body)
+    else:
+        raise ProtocolError(415, f"{kind} is sent as {_FORM} or {direct}, not {content_type or 'no content type'}")
+    if params.many(other):
+        raise ProtocolError(400, f"a {kind} request must not carry an '{other}' parameter; send it to {endpoint}")
+    if text is None or not text.strip():
+        raise ProtocolError(400, f"no {kind}: give it in the '{kind}' parameter or as an {direct} body")
+    return text, params
+
+
 _DATASET_CLAUSE = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|[\w-]*:)", re.IGNORECASE)
+
+
+def absolute_iri(value: str, what: str = "graph") -> str:
+    """`value` when it is an absolute IRI; raises ProtocolError (400) otherwise."""
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise ProtocolError(400, f"{what} {value!r} is not an absolute IRI") from None
+    return value
 
 
 def names_dataset(query: str) -> bool:

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+
+from graph.errors import UnsupportedFormatError
+from graph.formats import RDF_SYNTAXES, RESULTS_FORMATS, rdf_syntax, results_format
+from ontology import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = Sequence[Term | None]
@@ -120,3 +125,59 @@ def _tsv(variables: Sequence[str], rows: Sequence[Row]) -> bytes:
 
 
 _WRITERS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
+
+
+# ---- results of GraphStore.query, for the command line -------------------------------------
+
+
+@dataclass(frozen=True)
+class Tabulated:
+    """A SELECT or ASK result as plain strings, for a terminal table."""
+
+    variables: list[str]
+    rows: list[list[str]]
+    boolean: bool | None = None
+
+
+def compact(term: Term | str | None) -> str:
+    """A short human form of a term (or an IRI string): prefixed IRIs, literal values with their language."""
+    if term is None:
+        return ""
+    if isinstance(term, str):
+        term = ox.NamedNode(term)
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace) :]}"
+        return term.value
+    if isinstance(term, ox.Literal):
+        return f"{term.value} @{term.language}" if term.language else term.value
+    return str(term)
+
+
+def is_graph(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> bool:
+    return isinstance(result, ox.QueryTriples)
+
+
+def serialize_result(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, fmt: str) -> bytes:
+    """A query result in a standard syntax: a results format for SELECT/ASK, an RDF syntax for
+    CONSTRUCT/DESCRIBE. Raises UnsupportedFormatError when `fmt` does not suit the result."""
+    if isinstance(result, ox.QueryTriples):
+        if fmt not in RDF_SYNTAXES:
+            raise UnsupportedFormatError(
+                f"a CONSTRUCT or DESCRIBE result is a graph: --format one of {', '.join(RDF_SYNTAXES)}"
+            )
+        return ox.serialize(result, format=rdf_syntax(fmt).oxigraph, prefixes=PREFIXES) or b""
+    if fmt not in RESULTS_FORMATS:
+        raise UnsupportedFormatError(
+            f"a SELECT or ASK result is a table: --format one of table, {', '.join(RESULTS_FORMATS)}"
+        )
+    return result.serialize(format=results_format(fmt)) or b""
+
+
+def tabulate(result: ox.QuerySolutions | ox.QueryBoolean) -> Tabulated:
+    """A SELECT or ASK result as strings."""
+    if isinstance(result, ox.QueryBoolean):
+        return Tabulated([], [], bool(result))
+    names = [v.value for v in result.variables]
+    return Tabulated(names, [[compact(solution[n]) for n in names] for solution in result])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -15,7 +14,7 @@ from fastapi.responses import Response
 from api.deps import read_body, require_token, service
 from api.errors import ServiceError
 from graph.formats import RDF_SYNTAXES, RdfSyntax
-from graph.protocol import GRAPH_MEDIA, GRAPH_TYPES, ProtocolError, accepted_types
+from graph.protocol import GRAPH_MEDIA, GRAPH_TYPES, ProtocolError, absolute_iri, accepted_types
 
 router = APIRouter()
 _TRIPLE_SYNTAXES = [s for s in RDF_SYNTAXES.values() if s.name in ("turtle", "ntriples", "rdfxml", "jsonld")]
@@ -33,12 +32,7 @@ def _target(request: Request) -> str | None:
         raise ProtocolError(400, "name exactly one graph: ?graph=IRI or ?default")
     if "default" in params:
         return None
-    iri = params["graph"]
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        raise ProtocolError(400, f"graph {iri!r} is not an absolute IRI") from None
-    return iri
+    return absolute_iri(params["graph"])
 
 
 def _response_syntax(accept: str | None) -> RdfSyntax:
