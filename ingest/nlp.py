@@ -218,3 +218,32 @@ def case_fits(text: str, forms: Iterable[str], cls: str) -> bool:
         if not (first.isupper() and head.islower()):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """An entity named in a short text (a search question): its IRI, class and the words used."""
+
+    iri: str
+    cls: str
+    text: str
+
+
+def recognise(pipelines: Pipelines, text: str, lang: str | None) -> list[Recognised]:
+    """The graph entities `text` names through their labels in any language, longest match first,
+    no two overlapping; the same case rules as ingestion ("WHO", not "who")."""
+    doc = pipelines.analyse([text], lang)[0]
+    gazetteer = pipelines.gazetteer
+    spans = [
+        span
+        for span in doc.spans.get(SPANS_KEY, [])
+        if case_fits(span.text, gazetteer.forms_of.get(span.id_, ()), span.label_)
+    ]
+    found: list[Recognised] = []
+    kept: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (s.start_char - s.end_char, s.start_char)):
+        if any(span.start_char < e and s < span.end_char for s, e in kept):
+            continue
+        kept.append((span.start_char, span.end_char))
+        found.append(Recognised(span.id_, gazetteer.classes.get(span.id_, span.label_), span.text))
+    return found

@@ -1,0 +1,249 @@
+"""The search: a question in any language → the paragraphs that answer it, in every language.
+
+Three lists are fused (search/hybrid.py): dense (the question's vector against every paragraph's),
+lexical (BM25 in the question's language) and entity (the paragraphs about the entities the
+question names through their labels in any language, ranked by the dense score). Facet filters are
+resolved in the graph and apply to every list alike; none of the lists pre-filters another.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from graph import paragraphs as graph_paragraphs
+from graph.paragraphs import EntityRef, ParagraphView
+from graph.store import GraphStore
+from ingest.language import detect_language
+from ingest.nlp import Gazetteer, Pipelines, recognise
+from ontology import UN_LANGUAGES
+from search.embed import Embedder
+from search.errors import BadSearchRequestError, UnsupportedLanguageError
+from search.hybrid import WEIGHTS, Contribution, fuse
+from search.index import SearchIndex
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+MAX_K = 100
+#: Each list brings this many candidates (at least k) to the fusion.
+POOL = 100
+MODES = ("hybrid", "dense", "lexical")
+#: Scripts of the languages the packaged encoders cover (first word of a letter's Unicode name).
+_COVERED_SCRIPTS = {"LATIN", "ARABIC", "CYRILLIC", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI"}
+
+
+@dataclass
+class SearchRequest:
+    text: str
+    k: int = 10
+    lang: str | None = None  # keep only hits in this language
+    convention: str | None = None
+    chemical: str | None = None
+    party: str | None = None
+    region: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    mode: str = "hybrid"
+
+    def facets(self) -> dict[str, str]:
+        names = ("convention", "chemical", "party", "region", "kind")
+        return {name: value for name in names if (value := getattr(self, name))}
+
+
+@dataclass
+class Hit:
+    rank: int
+    iri: str
+    score: float
+    text: str
+    language: str | None
+    document: str
+    title: str | None
+    source: str | None
+    number: str | None
+    heading: str | None
+    entities: list[EntityRef]
+    why: dict[str, Contribution]
+
+
+@dataclass
+class SearchResults:
+    question: str
+    language: str | None  # detected (or None when too short to tell)
+    k: int
+    mode: str
+    entities: list[dict[str, str]]  # the entities the question names
+    filters: dict[str, list[str]]  # facet → the entities it resolved to
+    hits: list[Hit] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Searcher:
+    """Answers SearchRequests over a store and the index kept in step with it."""
+
+    def __init__(self, store: GraphStore, index: SearchIndex, embedder: Embedder) -> None:
+        self.store = store
+        self.index = index
+        self.embedder = embedder
+
+    @cached_property
+    def pipelines(self) -> Pipelines:
+        return Pipelines(Gazetteer.from_store(self.store))
+
+    def search(self, request: SearchRequest) -> SearchResults:
+        """Raises BadSearchRequestError (and UnsupportedLanguageError) naming what is wrong."""
+        started = time.perf_counter()
+        text = _check(request)
+        language = detect_language(text) or _script_language(text)
+        self._check_language(text, language)
+        k = min(max(request.k, 1), MAX_K)
+        allowed, filters = self._allowed(request)
+        recognised = recognise(self.pipelines, text, language) if request.mode == "hybrid" else []
+        lists = self._lists(text, language, request.mode, max(POOL, k), allowed, [r.iri for r in recognised])
+        fused = fuse(lists, weights=WEIGHTS)[:k]
+        iris = [self.index.iris[f.id] or "" for f in fused]
+        views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
+        hits = [
+            _hit(rank, iri, f.score, f.why, views[iri])
+            for rank, (f, iri) in enumerate(zip(fused, iris, strict=True), start=1)
+            if iri in views
+        ]
+        return SearchResults(
+            question=text,
+            language=language,
+            k=k,
+            mode=request.mode,
+            entities=[{"iri": r.iri, "class": r.cls, "text": r.text} for r in recognised],
+            filters=filters,
+            hits=hits,
+            seconds=round(time.perf_counter() - started, 4),
+        )
+
+    def dense_vector(self, text: str) -> np.ndarray:
+        return self.embedder.encode_queries([text])[0]
+
+    # ---- the three lists ------------------------------------------------------------------------
+
+    def _lists(
+        self, text: str, language: str | None, mode: str, pool: int, allowed: np.ndarray | None, entities: list[str]
+    ) -> dict[str, list[tuple[int, float]]]:
+        lists: dict[str, list[tuple[int, float]]] = {}
+        vector = self.dense_vector(text) if mode != "lexical" else None
+        if vector is not None:
+            hits = self.index.dense.search(vector, pool, allowed=allowed, vectors=self.index.vectors)
+            lists["dense"] = [(h.id, h.score) for h in hits]
+        if mode != "dense":
+            lists["lexical"] = self.index.lexical.search(text, language, pool, allowed=allowed)
+        if vector is not None and entities:
+            about = self._rows(graph_paragraphs.paragraphs_mentioning(self.store, entities))
+            if allowed is not None:
+                about = np.intersect1d(about, allowed)
+            hits = self.index.dense.search(vector, pool, allowed=about, vectors=self.index.vectors)
+            lists["entity"] = [(h.id, h.score) for h in hits]
+        return lists
+
+    # ---- filters ----------------------------------------------------------------------------------
+
+    def _allowed(self, request: SearchRequest) -> tuple[np.ndarray | None, dict[str, list[str]]]:
+        """The rows the facets keep (None: no facet), and what each facet value resolved to."""
+        sets: list[np.ndarray] = []
+        filters: dict[str, list[str]] = {}
+        for facet, value in request.facets().items():
+            entities = graph_paragraphs.resolve(self.store, facet, value)
+            if not entities:
+                raise BadSearchRequestError(f"unknown {facet} {value!r}: no {facet} has that name, code or IRI")
+            filters[facet] = entities
+            sets.append(self._rows(graph_paragraphs.paragraphs_for(self.store, facet, entities)))
+        if request.year is not None:
+            filters["year"] = [str(request.year)]
+            sets.append(self._rows(graph_paragraphs.paragraphs_of_year(self.store, request.year)))
+        if request.lang:
+            filters["lang"] = [request.lang]
+            languages = np.array([lang == request.lang for lang in self.index.languages], dtype=bool)
+            sets.append(np.flatnonzero(languages).astype(np.int64))
+        if not sets:
+            return None, filters
+        allowed = sets[0]
+        for other in sets[1:]:
+            allowed = np.intersect1d(allowed, other)
+        return allowed, filters
+
+    def _rows(self, iris: set[str]) -> np.ndarray:
+        rows = [row for iri in iris if (row := self.index.row_of.get(iri)) is not None]
+        return np.array(sorted(rows), dtype=np.int64)
+
+    def _check_language(self, text: str, language: str | None) -> None:
+        covered = self.embedder.languages
+        if covered is None:
+            return
+        if language is not None and language not in covered and language not in UN_LANGUAGES:
+            raise UnsupportedLanguageError(
+                f"the question is in {language!r}, which the model {self.embedder.name} does not cover "
+                f"(it covers {', '.join(sorted(covered))})"
+            )
+        scripts = _scripts(text)
+        foreign = sum(n for script, n in scripts.items() if script not in _COVERED_SCRIPTS)
+        if foreign > sum(scripts.values()) / 2:
+            main = max(scripts, key=lambda s: scripts[s])
+            raise UnsupportedLanguageError(
+                f"the question is written in the {main.title()} script, which the model {self.embedder.name} "
+                f"does not cover (it covers {', '.join(sorted(covered))})"
+            )
+
+
+def _check(request: SearchRequest) -> str:
+    text = " ".join(request.text.split())
+    if not text:
+        raise BadSearchRequestError("the question is empty: give q=...")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise BadSearchRequestError(
+            f"the question has {len(text)} characters; at most {MAX_QUESTION_CHARS} are searched: shorten it"
+        )
+    if request.mode not in MODES:
+        raise BadSearchRequestError(f"unknown mode {request.mode!r}; use one of {', '.join(MODES)}")
+    if request.lang is not None and not request.lang.isalpha():
+        raise BadSearchRequestError(f"lang must be a language code such as fr, not {request.lang!r}")
+    if request.year is not None and not 1900 <= request.year <= 2100:
+        raise BadSearchRequestError(f"year must be between 1900 and 2100, not {request.year}")
+    return text
+
+
+def _scripts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for char in text:
+        if char.isalpha():
+            script = unicodedata.name(char, "UNKNOWN").split()[0]
+            counts[script] = counts.get(script, 0) + 1
+    return counts
+
+
+def _script_language(text: str) -> str | None:
+    """A language from the script alone, for questions too short for the detector."""
+    scripts = _scripts(text)
+    if not scripts:
+        return None
+    main = max(scripts, key=lambda s: scripts[s])
+    return {"CJK": "zh", "ARABIC": "ar"}.get(main)
+
+
+def _hit(rank: int, iri: str, score: float, why: dict[str, Contribution], view: ParagraphView) -> Hit:
+    return Hit(
+        rank=rank,
+        iri=iri,
+        score=round(score, 6),
+        text=view.text,
+        language=view.language,
+        document=view.document,
+        title=view.title,
+        source=view.source,
+        number=view.number,
+        heading=view.heading,
+        entities=view.entities,
+        why=why,
+    )
