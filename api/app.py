@@ -13,11 +13,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api import errors, pages
-from api.routes import linked_data, sparql, store
+from api.routes import linked_data, search, sparql, store
 from api.settings import Settings
 from graph.executor import QueryExecutor
 from graph.service import SparqlService
 from graph.store import GraphStore
+from search.embed import load_embedder
+from search.index import SearchIndex, default_folder
+from search.service import Searcher
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,12 @@ def create_app(settings: Settings) -> FastAPI:
         )
         app.state.store = graph_store
         app.state.service = SparqlService(graph_store, executor, union_default_graph=settings.union_default_graph)
+        try:
+            app.state.searcher = open_searcher(settings, graph_store)
+        except BaseException:
+            app.state.service.close()
+            graph_store.close()
+            raise
         log.info("serving %s (%d quads)", settings.data, len(graph_store))
         try:
             yield
@@ -58,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(store.router)
     app.include_router(linked_data.router)
+    app.include_router(search.router)
 
     @app.get("/health", summary="Liveness: the service is up and has its store open")
     async def health(request: Request) -> dict[str, object]:
@@ -69,3 +79,15 @@ def create_app(settings: Settings) -> FastAPI:
 def snapshot_folder(data: Path) -> Path:
     """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
     return data.resolve().parent / f".{data.resolve().name}-snapshots"
+
+
+def open_searcher(settings: Settings, graph_store: GraphStore) -> Searcher:
+    """The search over the store: its index opened (refused if built with another model), brought in
+    step with the graph, and the question pipelines warmed so the first question is not slow."""
+    embedder = load_embedder(settings.embed_model, settings.embed_threads)
+    index = SearchIndex.open_or_create(settings.search_index or default_folder(settings.data), embedder)
+    report = index.sync(graph_store, embedder)
+    log.info("search index: %d paragraphs (%d embedded now)", len(index.row_of), report.added)
+    searcher = Searcher(graph_store, index, embedder)
+    searcher.warm()
+    return searcher

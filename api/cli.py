@@ -28,6 +28,7 @@ from graph.stats import dataset_stats
 from graph.store import GraphStore, term_text
 from graph.validate import require_conformance, validate_store
 from ingest.errors import IngestError
+from search.errors import SearchError
 
 app = typer.Typer(
     name="chm",
@@ -58,7 +59,7 @@ def _errors() -> Iterator[None]:
     """Turn the errors of bad input or state into one line on stderr and exit status 1."""
     try:
         yield
-    except (GraphError, CliError, IngestError) as error:
+    except (GraphError, CliError, IngestError, SearchError) as error:
         err_console.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
@@ -176,6 +177,7 @@ def ingest(
     ] = None,
     force: Annotated[bool, typer.Option(help="Re-ingest documents even when unchanged.")] = False,
     validate: Annotated[bool, typer.Option(help="Refuse a document whose graph breaks the SHACL shapes.")] = True,
+    index: Annotated[bool, typer.Option(help="Bring the search index in step with the store afterwards.")] = True,
 ) -> None:
     """Ingest documents (.txt .md .docx .pdf .html): paragraphs, entities and relations, one named
     graph per document. Unchanged documents are skipped; a failed one leaves the store as it was."""
@@ -214,6 +216,10 @@ def ingest(
                     bar.advance(task)
 
                 report = ingestor.ingest(paths, metadata, progress=advance, finished=done)
+            if index:
+                from api.cli_search import sync_index
+
+                sync_index(settings, store)
     table = Table("document", "status", "paragraphs", "entities", "statements", "reason")
     for o in report.outcomes:
         table.add_row(
@@ -257,6 +263,9 @@ def remove(
     settings = _settings(data)
     with _errors(), GraphStore.open(settings.data) as store:
         graph = remove_document(store, document)
+        from api.cli_search import sync_index
+
+        sync_index(settings, store)
     out_console.print(f"removed {graph}")
 
 
@@ -407,3 +416,7 @@ def stats(
 
 if __name__ == "__main__":
     app()
+
+
+# The search commands register themselves on `app`; imported last, as they import from here.
+from api import cli_search  # noqa: E402, F401

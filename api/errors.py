@@ -22,6 +22,7 @@ from graph.errors import (
 from graph.executor import QueryTimeoutError, ResultTooLargeError, ServiceBusyError
 from graph.protocol import ProtocolError
 from graph.service import GraphNotFoundError
+from search.errors import BadSearchRequestError, EmbedderError, IndexMismatchError, IndexMissingError, SearchError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,12 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (ServiceBusyError, 503, "busy"),
     (StoreLockedError, 503, "store_locked"),
     (GraphError, 500, "store_error"),
+]
+SEARCH_STATUS: list[tuple[type[Exception], int, str]] = [
+    (BadSearchRequestError, 422, "invalid"),
+    (IndexMissingError, 503, "no_search_index"),
+    (IndexMismatchError, 503, "search_index_mismatch"),
+    (EmbedderError, 503, "model_unavailable"),
 ]
 _CODES = {
     400: "bad_request",
@@ -96,6 +103,13 @@ def install(app: FastAPI) -> None:
                     log.exception("store error", exc_info=error)
                 return error_response(request, status, code, str(error))
         raise error  # pragma: no cover - GraphError is in the table
+
+    @app.exception_handler(SearchError)
+    async def search_error(request: Request, error: SearchError) -> Response:
+        for cls, status, code in SEARCH_STATUS:
+            if isinstance(error, cls):
+                return error_response(request, status, code, str(error))
+        return error_response(request, 500, "search_error", str(error))
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> Response:

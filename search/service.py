@@ -9,6 +9,7 @@ resolved in the graph and apply to every list alike; none of the lists pre-filte
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from graph import paragraphs as graph_paragraphs
 from graph.paragraphs import EntityRef, ParagraphView
 from graph.store import GraphStore
 from ingest.language import detect_language
-from ingest.nlp import Gazetteer, Pipelines, recognise
+from ingest.nlp import Gazetteer, Pipelines, Recognised, recognise
 from ontology import UN_LANGUAGES
 from search.embed import Embedder
 from search.errors import BadSearchRequestError, UnsupportedLanguageError
@@ -91,10 +92,30 @@ class Searcher:
         self.store = store
         self.index = index
         self.embedder = embedder
+        self._nlp_lock = threading.Lock()
 
     @cached_property
     def pipelines(self) -> Pipelines:
         return Pipelines(Gazetteer.from_store(self.store))
+
+    def warm(self, *, background: bool = True) -> None:
+        """Build the question pipelines of the six languages and load the model now (in a thread
+        by default), so that the first question in each language is not the slow one."""
+
+        def build() -> None:
+            self.dense_vector("warm up")
+            for language in UN_LANGUAGES:
+                with self._nlp_lock:
+                    self.pipelines.get(language)
+
+        if background:
+            threading.Thread(target=build, name="chm-search-warm", daemon=True).start()
+        else:
+            build()
+
+    def _recognise(self, text: str, language: str | None) -> list[Recognised]:
+        with self._nlp_lock:  # spaCy pipelines are built lazily and are not shared across threads safely
+            return recognise(self.pipelines, text, language)
 
     def search(self, request: SearchRequest) -> SearchResults:
         """Raises BadSearchRequestError (and UnsupportedLanguageError) naming what is wrong."""
@@ -104,7 +125,7 @@ class Searcher:
         self._check_language(text, language)
         k = min(max(request.k, 1), MAX_K)
         allowed, filters = self._allowed(request)
-        recognised = recognise(self.pipelines, text, language) if request.mode == "hybrid" else []
+        recognised = self._recognise(text, language) if request.mode == "hybrid" else []
         lists = self._lists(text, language, request.mode, max(POOL, k), allowed, [r.iri for r in recognised])
         fused = fuse(lists, weights=WEIGHTS)[:k]
         iris = [self.index.iris[f.id] or "" for f in fused]

@@ -94,7 +94,7 @@ class VectorIndex:
             top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
             top = top[np.argsort(-scores[top], kind="stable")]
             return [VectorHit(int(allowed[i]), float(scores[i])) for i in top]
-        params = None
+        params: faiss.SearchParameters | None = None
         if allowed is not None:
             selector = faiss.IDSelectorBatch(allowed.astype(np.int64))
             # faiss's type stubs do not know these keyword arguments.
