@@ -100,15 +100,20 @@ class _Params:
 def query_request(method: str, content_type: str | None, query_string: str, body: bytes) -> QueryRequest:
     """The query and dataset of a SPARQL Protocol query request (GET, POST form, POST direct)."""
     text, params = _operation("query", method, content_type, query_string, body)
-    named = params.many("named-graph-uri")
+    named = _graphs(params, "named-graph-uri")
     formats = params.many("format") + params.many("output")
-    return QueryRequest(text, params.many("default-graph-uri"), named or None, formats)
+    return QueryRequest(text, _graphs(params, "default-graph-uri"), named or None, formats)
 
 
 def update_request(content_type: str | None, query_string: str, body: bytes) -> UpdateRequest:
     """The update of a SPARQL Protocol update request (POST form or POST direct)."""
     text, params = _operation("update", "POST", content_type, query_string, body)
-    return UpdateRequest(text, params.many("using-graph-uri"), params.many("using-named-graph-uri"))
+    return UpdateRequest(text, _graphs(params, "using-graph-uri"), _graphs(params, "using-named-graph-uri"))
+
+
+def _graphs(params: _Params, name: str) -> tuple[str, ...]:
+    """The graph IRIs of a dataset parameter; raises ProtocolError (400) for one that is not absolute."""
+    return tuple(absolute_iri(value, name) for value in params.many(name))
 
 
 def _operation(kind: str, method: str, content_type: str | None, query_string: str, body: bytes) -> tuple[str, _Params]:

@@ -8,10 +8,11 @@ import threading
 
 import pyoxigraph as ox
 
+from graph import update_text
 from graph.errors import GraphError, RdfSyntaxError
 from graph.executor import QueryExecutor
 from graph.formats import RdfSyntax
-from graph.protocol import ProtocolError, QueryRequest, UpdateRequest, names_dataset
+from graph.protocol import QueryRequest, UpdateRequest, names_dataset
 from graph.store import GraphStore
 from graph.worker import QueryJob, QueryOutcome
 from ontology import PREFIXES
@@ -55,13 +56,12 @@ class SparqlService:
     # ---- updates ----------------------------------------------------------------------------
 
     def update(self, request: UpdateRequest, base_iri: str | None = None) -> None:
-        """Apply a SPARQL update in one transaction. Raises QuerySyntaxError (graph.errors) or ProtocolError."""
-        if request.using_graphs or request.using_named_graphs:
-            raise ProtocolError(
-                400, "using-graph-uri and using-named-graph-uri are not supported yet: put USING in the update"
-            )
+        """Apply a SPARQL update in one transaction, its DELETE/INSERT operations evaluated on the
+        dataset of the request's using-graph-uri and using-named-graph-uri when it has them.
+        Raises QuerySyntaxError (graph.errors) or ProtocolError."""
+        text = update_text.with_dataset(request.update, request.using_graphs, request.using_named_graphs)
         with self._write:
-            self.store.update(request.update, base_iri=base_iri)
+            self.store.update(text, base_iri=base_iri)
             self.executor.publish(self.store)
 
     # ---- Graph Store Protocol ---------------------------------------------------------------

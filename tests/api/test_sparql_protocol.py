@@ -231,3 +231,79 @@ def test_cors_lets_browser_clients_in(client: TestClient) -> None:
         },
     )
     assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+
+
+# ---- the update dataset: using-graph-uri, using-named-graph-uri (SPARQL 1.1 Protocol 2.2.3) ----
+
+EX = "https://example.org/using/"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+SEED = f"""INSERT DATA {{
+  GRAPH <{EX}a> {{ <{EX}s> <{EX}p> "in a" }}
+  GRAPH <{EX}b> {{ <{EX}s> <{EX}p> "in b" }}
+}}"""
+
+
+def update(client: TestClient, text: str, **params: str | list[str]):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/update", params=params, content=text, headers={**AUTH, "Content-Type": "application/sparql-update"}
+    )
+
+
+def values(client: TestClient, graph: str) -> list[str]:
+    query = f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} ORDER BY ?o"
+    response = client.get("/sparql", params={"query": query})
+    assert response.status_code == 200, response.text
+    return [row["o"]["value"] for row in response.json()["results"]["bindings"]]
+
+
+@pytest.fixture
+def seeded(client: TestClient) -> Iterator[TestClient]:
+    assert update(client, SEED).status_code == 204
+    yield client
+    for name in ("a", "b", "out", "out2"):
+        assert update(client, f"DROP SILENT GRAPH <{EX}{name}>").status_code == 204
+
+
+def test_using_graph_uri_is_the_default_graph_of_each_delete_insert(seeded: TestClient) -> None:
+    # WHERE in a comment, in strings (short and long) and a `#` in an IRI must not be taken for the clause.
+    text = f"""# copy: WHERE {{ ; }}
+INSERT {{ GRAPH <{EX}out> {{ ?s <{EX}copied#from> ?o ; <{EX}note> "WHERE {{ ; }}", '''WHERE
+#'''  }} }}
+WHERE {{ ?s <{EX}p> ?o }} ;
+INSERT {{ GRAPH <{EX}out2> {{ ?s <{EX}copied> ?o }} }} where {{ ?s <{EX}p> ?o }}"""
+    assert update(seeded, text, **{"using-graph-uri": f"{EX}a"}).status_code == 204
+    assert values(seeded, f"{EX}out") == ["WHERE\n#", "WHERE { ; }", "in a"]
+    assert values(seeded, f"{EX}out2") == ["in a"]
+    # without the parameter, the WHERE reads the store's default graph, which holds none of it
+    second = f"INSERT {{ GRAPH <{EX}out2> {{ ?s <{EX}copied> ?o }} }} where {{ ?s <{EX}p> ?o }}"
+    assert update(seeded, f"DROP GRAPH <{EX}out2> ; {second}").status_code == 204
+    assert values(seeded, f"{EX}out2") == []
+
+
+def test_using_named_graph_uri_by_form_and_several_graphs(seeded: TestClient) -> None:
+    text = f"INSERT {{ GRAPH <{EX}out> {{ ?s <{EX}from> ?g }} }} WHERE {{ GRAPH ?g {{ ?s <{EX}p> ?o }} }}"
+    form = {"update": text, "using-named-graph-uri": f"{EX}b"}
+    assert seeded.post("/update", data=form, headers=AUTH).status_code == 204
+    assert values(seeded, f"{EX}out") == [f"{EX}b"]
+    both = update(seeded, text, **{"using-named-graph-uri": [f"{EX}a", f"{EX}b"]})
+    assert both.status_code == 204 and values(seeded, f"{EX}out") == [f"{EX}a", f"{EX}b"]
+    # USING NAMED alone leaves the default graph empty
+    plain = f"INSERT {{ GRAPH <{EX}out2> {{ ?s <{EX}x> ?o }} }} WHERE {{ ?s <{EX}p> ?o }}"
+    assert update(seeded, plain, **{"using-named-graph-uri": f"{EX}a"}).status_code == 204
+    assert values(seeded, f"{EX}out2") == []
+
+
+def test_using_parameters_beside_using_or_with_in_the_update_are_refused(seeded: TestClient) -> None:
+    copy = f"INSERT {{ GRAPH <{EX}out> {{ ?s <{EX}c> ?o }} }}"
+    for text in (
+        f"WITH <{EX}a> INSERT {{ ?s <{EX}c> ?o }} WHERE {{ ?s <{EX}p> ?o }}",
+        f"{copy} USING <{EX}b> WHERE {{ ?s <{EX}p> ?o }}",
+        f"INSERT DATA {{ <{EX}x> <{EX}y> 'WITH' }} ; {copy} USING NAMED <{EX}b> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    ):
+        response = update(seeded, text, **{"using-graph-uri": f"{EX}a"})
+        assert_error(response, 400, "bad_request", "using-graph-uri")
+    assert values(seeded, f"{EX}out") == []
+    assert_error(update(seeded, copy + " WHERE {}", **{"using-graph-uri": "not an iri"}), 400, "bad_request", "IRI")
+    # the update's own USING, without the parameters, is fine
+    assert update(seeded, f"{copy} USING <{EX}b> WHERE {{ ?s <{EX}p> ?o }}").status_code == 204
+    assert values(seeded, f"{EX}out") == ["in b"]

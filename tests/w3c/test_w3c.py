@@ -15,8 +15,8 @@ Last measured (2026-11-22, this 2-core machine, suite w3c/rdf-tests ad541a5, `py
 |---|---|---|---|---|
 | query (QueryEvaluationTest, CSVResultFormatTest) | 312 | 224 | 88 (76) | 222 |
 | update (UpdateEvaluationTest) | 94 | 94 | 0 | 94 |
-| protocol (ProtocolTest) | 34 | 28 | 6 | 21 |
-| graph-store (GraphStoreProtocolTest) | 13 | 7 | 6 | – |
+| protocol (ProtocolTest) | 34 | 34 | 0 | 21 |
+| graph-store (GraphStoreProtocolTest) | 13 | 11 | 2 | – |
 """
 
 from __future__ import annotations
