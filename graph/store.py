@@ -22,7 +22,8 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from graph import queries
+from graph import catalog, queries, update_text
+from graph.catalog import CATALOG_GRAPH, GraphInfo
 from graph.errors import (
     GraphError,
     QuerySyntaxError,
@@ -32,30 +33,18 @@ from graph.errors import (
     UnsupportedFormatError,
 )
 from graph.formats import RdfSyntax
-from ontology import CHM_NS, GRAPHS, PREFIXES
+from ontology import GRAPHS, PREFIXES
 
 log = logging.getLogger(__name__)
 
 MARKER_FILE = "chm-store.json"
 STORE_FORMAT_VERSION = 1
-CATALOG_GRAPH = str(GRAPHS["catalog"])
 STAGING_PREFIX = str(GRAPHS["staging/"])
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 #: Called with the store and the staging graph IRI before a replacement is committed.
 StagingCheck = Callable[["GraphStore", str], None]
-
-
-@dataclass(frozen=True)
-class GraphInfo:
-    """A named graph as the catalog records it."""
-
-    graph: str
-    source: str | None
-    sha256: str | None
-    modified: str | None
-    triples: int
 
 
 @dataclass(frozen=True)
@@ -172,12 +161,23 @@ class GraphStore:
         return [{n: row[n] for n in names if row[n] is not None} for row in result]
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
-        """Run a SPARQL update in one transaction. Raises QuerySyntaxError when it does not parse."""
+        """Run a SPARQL update in one transaction, the catalog following it (graph.catalog): the
+        entries of graphs it removed go, those of graphs it changed get their new size and lose
+        their checksum. Raises QuerySyntaxError when it does not parse."""
         self._require_writable()
+        writes = update_text.writes(sparql, PREFIXES)
+        follow = catalog.refresh(writes.graphs, any_graph=writes.unnamed, modified=_now())
+        if writes.closed:  # the refresh can follow in the same transaction
+            try:
+                self._store.update(f"{sparql}\n;\n{follow}", prefixes=PREFIXES, base_iri=base_iri)
+                return
+            except SyntaxError:
+                pass  # the update's own error, at its own place, comes from running it alone
         try:
             self._store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as error:
             raise QuerySyntaxError(f"SPARQL update: {error.msg}") from None
+        self._store.update(follow)
 
     # ---- named graphs --------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class GraphStore:
         if check is not None:
             for _, quads in parsed:
                 self._check_staged(quads, check)
-        modified = datetime.now(UTC).isoformat(timespec="seconds")
+        modified = _now()
         infos = [
             GraphInfo(load.graph, load.source, load.sha256 or sha256_of(load.data), modified, len(quads))
             for load, quads in parsed
@@ -220,11 +220,11 @@ class GraphStore:
         if not infos:
             return []
         drops = [f"DROP SILENT GRAPH {ox.NamedNode(i.graph)}" for i in infos]
-        catalog = [_catalog_delete(i) for i in infos]
+        entries = [catalog.delete_entry(i.graph) for i in infos]
         blocks = [f"GRAPH {ox.NamedNode(load.graph)} {{\n{_ntriples(quads)}}}" for load, quads in parsed] + [
-            f"GRAPH <{CATALOG_GRAPH}> {{\n{_catalog_triples(i)}}}" for i in infos
+            f"GRAPH <{CATALOG_GRAPH}> {{\n{catalog.entry(i)}}}" for i in infos
         ]
-        self._store.update(" ;\n".join([*drops, *catalog, "INSERT DATA {\n" + "\n".join(blocks) + "\n}"]))
+        self._store.update(" ;\n".join([*drops, *entries, "INSERT DATA {\n" + "\n".join(blocks) + "\n}"]))
         for info in infos:
             log.info("replaced %s with %d triples from %s", info.graph, info.triples, info.source)
         return infos
@@ -253,7 +253,7 @@ class GraphStore:
         node = ox.NamedNode(graph)
         if not self._store.contains_named_graph(node):
             return False
-        self._store.update(f"DROP SILENT GRAPH {node} ;\nDELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {node} ?p ?o }} }}")
+        self._store.update(f"DROP SILENT GRAPH {node} ;\n{catalog.delete_entry(graph)}")
         return True
 
     def has_graph(self, graph: str) -> bool:
@@ -296,6 +296,8 @@ class GraphStore:
         if graph is not None:
             self._store.add_graph(ox.NamedNode(graph))
         self._store.extend(quads)
+        if graph is not None:
+            self._store.update(catalog.refresh([graph], any_graph=False, modified=_now()))
 
     def graph_quads(self, graph: str) -> Iterable[ox.Quad]:
         return self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
@@ -381,22 +383,8 @@ def _open_oxigraph(path: Path, *, read_only: bool) -> ox.Store:
         raise GraphError(f"cannot open the store in {path}: {error}") from None
 
 
-def _catalog_delete(info: GraphInfo) -> str:
-    return f"DELETE WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ {ox.NamedNode(info.graph)} ?p ?o }} }}"
-
-
-def _catalog_triples(info: GraphInfo) -> str:
-    """The catalog entry of a graph, as N-Triples."""
-    node = ox.NamedNode(info.graph)
-    xsd = PREFIXES["xsd"]
-    values: list[tuple[str, Term]] = [
-        (PREFIXES["rdf"] + "type", ox.NamedNode(PREFIXES["void"] + "Dataset")),
-        (PREFIXES["dcterms"] + "source", ox.Literal(info.source or "")),
-        (CHM_NS + "sha256", ox.Literal(info.sha256 or "")),
-        (PREFIXES["dcterms"] + "modified", ox.Literal(info.modified or "", datatype=ox.NamedNode(xsd + "dateTime"))),
-        (PREFIXES["void"] + "triples", ox.Literal(str(info.triples), datatype=ox.NamedNode(xsd + "integer"))),
-    ]
-    return _ntriples([ox.Quad(node, ox.NamedNode(p), o) for p, o in values])
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _ntriples(quads: list[ox.Quad]) -> str:

@@ -307,3 +307,43 @@ def test_using_parameters_beside_using_or_with_in_the_update_are_refused(seeded:
     # the update's own USING, without the parameters, is fine
     assert update(seeded, f"{copy} USING <{EX}b> WHERE {{ ?s <{EX}p> ?o }}").status_code == 204
     assert values(seeded, f"{EX}out") == ["in b"]
+
+
+# ---- the catalog graph follows writes through /update and /store ----------------------------------
+
+CATALOG = "https://w3id.org/chm-kg/graph/catalog"
+
+
+def catalog_entry(client: TestClient, graph: str) -> dict[str, str]:
+    query = f"SELECT ?p ?o WHERE {{ GRAPH <{CATALOG}> {{ <{graph}> ?p ?o }} }}"
+    rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    return {row["p"]["value"].rsplit("#", 1)[-1].rsplit("/", 1)[-1]: row["o"]["value"] for row in rows}
+
+
+def test_updates_and_additions_keep_the_catalog_honest(client: TestClient) -> None:
+    graph = "https://example.org/catalogued"
+    turtle = {**AUTH, "Content-Type": "text/turtle"}
+    assert (
+        client.put("/store", params={"graph": graph}, content="<urn:a> <urn:p> 1, 2 .", headers=turtle).status_code
+        == 201
+    )
+    loaded = catalog_entry(client, graph)
+    assert loaded["triples"] == "2" and loaded["sha256"] and loaded["source"] == "graph store protocol"
+
+    assert update(client, f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:a> <urn:p> 3 }} }}").status_code == 204
+    changed = catalog_entry(client, graph)
+    assert changed["triples"] == "3" and "sha256" not in changed, "the checksum no longer describes the graph"
+
+    assert (
+        client.put("/store", params={"graph": graph}, content="<urn:a> <urn:p> 1 .", headers=turtle).status_code == 204
+    )
+    assert (
+        client.post("/store", params={"graph": graph}, content="<urn:b> <urn:p> 1 .", headers=turtle).status_code == 204
+    )
+    added = catalog_entry(client, graph)
+    assert added["triples"] == "2" and "sha256" not in added
+
+    assert update(client, f"DROP GRAPH <{graph}>").status_code == 204
+    assert catalog_entry(client, graph) == {}
+    ontology = catalog_entry(client, "https://w3id.org/chm-kg/graph/ontology")
+    assert ontology["sha256"], "graphs the updates did not touch keep their entries"

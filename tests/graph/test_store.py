@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
 
+from graph import catalog
 from graph.errors import (
     GraphError,
     QuerySyntaxError,
@@ -19,7 +21,7 @@ from graph.errors import (
     UnsupportedFormatError,
 )
 from graph.formats import rdf_syntax
-from graph.store import STAGING_PREFIX, GraphLoad, GraphStore
+from graph.store import CATALOG_GRAPH, STAGING_PREFIX, GraphLoad, GraphStore
 
 TURTLE = rdf_syntax("turtle")
 G1 = "https://example.org/graph/one"
@@ -191,3 +193,60 @@ def test_export_dataset_and_graph(store: GraphStore) -> None:
         store.export(io.BytesIO(), rdf_syntax("turtle"))
     with pytest.raises(GraphError, match="no named graph"):
         store.export(io.BytesIO(), rdf_syntax("turtle"), graph="https://example.org/none")
+
+
+# ---- the catalog follows SPARQL updates and additions ------------------------------------------
+
+
+def entry(store: GraphStore, graph: str) -> dict[str, str]:
+    """The catalog entry of `graph`, property local name → value."""
+    rows = store.select(f"SELECT ?p ?o WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> ?p ?o }} }}")
+    return {row["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]: row["o"].value for row in rows}
+
+
+def test_an_update_that_drops_or_clears_graphs_removes_or_marks_their_entries(store: GraphStore) -> None:
+    store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
+    store.replace_graph(G2, GOOD_2, TURTLE, source="two.ttl")
+    store.update(f"DROP GRAPH <{G1}>")
+    assert entry(store, G1) == {}
+    assert entry(store, G2)["sha256"] and entry(store, G2)["triples"] == "1"
+    store.update(f"CLEAR GRAPH <{G2}>")  # emptied, but still there
+    assert store.graph_sha256(G2) is None and entry(store, G2)["triples"] == "0"
+    store.update("DROP ALL")
+    assert store.graphs() == []
+
+
+def test_an_update_that_changes_a_graph_refreshes_its_size_and_drops_its_checksum(store: GraphStore) -> None:
+    store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
+    store.replace_graph(G2, GOOD_2, TURTLE, source="two.ttl")
+    before = entry(store, G1)
+    store.update(f'PREFIX ex: <https://example.org/graph/>\nINSERT DATA {{ GRAPH ex:one {{ <{G1}> <{G1}> "x" }} }}')
+    after = entry(store, G1)
+    assert "sha256" not in after and after["triples"] == "3" and after["source"] == "good.ttl"
+    assert after["modified"] >= before["modified"]
+    assert store.graph_sha256(G2) is not None, "a graph the update does not write keeps its checksum"
+    # a graph written through a variable: marked when its size changed (G2 here), not otherwise
+    store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
+    store.update('DELETE { GRAPH ?g { ?s ?p "two" } } WHERE { GRAPH ?g { ?s ?p "two" } }')
+    assert store.graph_sha256(G2) is None and entry(store, G2)["triples"] == "0"
+    assert store.graph_sha256(G1) is not None
+
+
+def test_adding_quads_to_a_catalogued_graph_refreshes_its_entry(store: GraphStore) -> None:
+    store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
+    extra = ox.Quad(ox.NamedNode(G1), ox.NamedNode(G1), ox.Literal("x"), ox.NamedNode(G1))
+    store.add_quads([extra], graph=G1)
+    assert store.graph_sha256(G1) is None and entry(store, G1)["triples"] == "3"
+
+
+def test_the_catalog_refresh_runs_in_the_update_s_own_transaction(store: GraphStore) -> None:
+    # The refresh is joined to the update (`update ; refresh`): it must parse after any update that ends cleanly.
+    follow = catalog.refresh([G1], any_graph=True, modified="2026-01-01T00:00:00+00:00")
+    update = "PREFIX : <https://example.org/>\nBASE <https://example.org/base/>\nINSERT DATA { :a :b :c } # done"
+    ox.Store().update(f"{update}\n;\n{follow}")
+    # An update that does not end cleanly is run alone, its errors unchanged, then the refresh.
+    store.replace_graph(G1, GOOD, TURTLE, source="good.ttl")
+    store.update(f"DROP GRAPH <{G1}> ;")
+    assert entry(store, G1) == {}
+    with pytest.raises(QuerySyntaxError, match="error at 1:20"):
+        store.update("INSERT DATA { <a> }")
