@@ -189,7 +189,7 @@ class Ingestor:
             source=raw.path,
             format=raw.format,
             sha256=raw.sha256,
-            title=metadata.title or raw.title or _first_title(paragraphs) or raw.path.stem,
+            title=metadata.title or raw.title or _first_title(paragraphs, language) or raw.path.stem,
             language=language,
             paragraphs=paragraphs,
             languages=tuple(sorted({p.language for p in paragraphs if p.language})),
@@ -244,8 +244,11 @@ def _document_language(paragraphs: list[Paragraph]) -> str | None:
     return un[0] if un else next(iter(shares), None)
 
 
-def _first_title(paragraphs: list[Paragraph]) -> str | None:
-    return next((p.text for p in paragraphs if p.kind in ("title", "heading")), None)
+def _first_title(paragraphs: list[Paragraph], language: str) -> str | None:
+    """The first title or heading in the document's language (a bilingual file may open with the
+    other language's title), else the first one."""
+    headings = [p for p in paragraphs if p.kind in ("title", "heading")]
+    return next((p.text for p in headings if p.language == language), headings[0].text if headings else None)
 
 
 def _guess_kind(text: str) -> str | None:
