@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 #: The RRF constant: larger flattens the advantage of the very first ranks.
 K = 60
 #: Default weights, tuned on bench/bench_search.py (sdg-xling and the corpus questions; see README).
-WEIGHTS: Mapping[str, float] = {"dense": 1.0, "lexical": 0.5, "entity": 0.5}
+WEIGHTS: dict[str, float] = {"dense": 1.0, "lexical": 0.5, "entity": 0.5}
 
 
 @dataclass(frozen=True)

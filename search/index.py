@@ -244,7 +244,9 @@ class SearchIndex:
         if wanted != self.dense.kind:
             self.dense = VectorIndex.build(live, self.vectors[live], kind=wanted)
         texts = [current[self.iris[row] or ""] for row in live.tolist()]
-        self.lexical = LexicalIndex.build(live.tolist(), [t.text for t in texts], [t.language for t in texts])
+        self.lexical = LexicalIndex.build(
+            live.tolist(), [passage_text(t.text, t.heading) for t in texts], [t.language for t in texts]
+        )
 
     def _compact(self, live: np.ndarray) -> None:
         keep = live.tolist()

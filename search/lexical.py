@@ -61,17 +61,23 @@ class LexicalIndex:
         return len(self._ids)
 
     def search(
-        self, query: str, language: str | None, k: int, allowed: np.ndarray | None = None
+        self,
+        query: str,
+        language: str | None,
+        k: int,
+        allowed: np.ndarray | None = None,
+        extra_terms: Sequence[str] = (),
     ) -> list[tuple[int, float]]:
         """At most `k` (id, BM25 score) pairs for `query` (tokenised in `language`), best first,
         ties by id; only ids whose score is positive, and only ids in `allowed` (int64) when given.
 
-        The restriction applies before the top k is taken, so up to k allowed ids come back even
+        `extra_terms` (already tokenised, e.g. a concept's labels in other languages) join the
+        query's own terms. The restriction applies before the top k is taken, so up to k allowed ids come back even
         when better ones are excluded. Unknown ids in `allowed` are ignored. Never raises.
         """
         if k <= 0 or self._bm25 is None:
             return []
-        term_ids = self._bm25.get_tokens_ids(tokens(query, language))
+        term_ids = self._bm25.get_tokens_ids([*tokens(query, language), *extra_terms])
         if not term_ids:
             return []
         scores = self._bm25.get_scores_from_ids(term_ids)

@@ -23,6 +23,7 @@ from graph.store import GraphStore
 from ingest.language import detect_language
 from ingest.nlp import Gazetteer, Pipelines, Recognised, recognise
 from ontology import UN_LANGUAGES
+from search.concepts import ConceptBridge
 from search.embed import Embedder
 from search.errors import BadSearchRequestError, UnsupportedLanguageError
 from search.hybrid import WEIGHTS, Contribution, fuse
@@ -80,6 +81,7 @@ class SearchResults:
     k: int
     mode: str
     entities: list[dict[str, str]]  # the entities the question names
+    concepts: list[str]  # the thesaurus concepts whose labels in other languages joined the lexical query
     filters: dict[str, list[str]]  # facet → the entities it resolved to
     hits: list[Hit] = field(default_factory=list)
     seconds: float = 0.0
@@ -98,12 +100,17 @@ class Searcher:
     def pipelines(self) -> Pipelines:
         return Pipelines(Gazetteer.from_store(self.store))
 
+    @cached_property
+    def concepts(self) -> ConceptBridge:
+        return ConceptBridge.from_store(self.store)
+
     def warm(self, *, background: bool = True) -> None:
         """Build the question pipelines of the six languages and load the model now (in a thread
         by default), so that the first question in each language is not the slow one."""
 
         def build() -> None:
             self.dense_vector("warm up")
+            _ = self.concepts
             for language in UN_LANGUAGES:
                 with self._nlp_lock:
                     self.pipelines.get(language)
@@ -126,7 +133,9 @@ class Searcher:
         k = min(max(request.k, 1), MAX_K)
         allowed, filters = self._allowed(request)
         recognised = self._recognise(text, language) if request.mode == "hybrid" else []
-        lists = self._lists(text, language, request.mode, max(POOL, k), allowed, [r.iri for r in recognised])
+        concepts = self.concepts.match(text, language) if request.mode != "dense" else []
+        extra = self.concepts.other_language_terms(concepts, language)
+        lists = self._lists(text, language, request.mode, max(POOL, k), allowed, [r.iri for r in recognised], extra)
         fused = fuse(lists, weights=WEIGHTS)[:k]
         iris = [self.index.iris[f.id] or "" for f in fused]
         views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
@@ -141,6 +150,7 @@ class Searcher:
             k=k,
             mode=request.mode,
             entities=[{"iri": r.iri, "class": r.cls, "text": r.text} for r in recognised],
+            concepts=sorted({c.concept for c in concepts}),
             filters=filters,
             hits=hits,
             seconds=round(time.perf_counter() - started, 4),
@@ -152,7 +162,14 @@ class Searcher:
     # ---- the three lists ------------------------------------------------------------------------
 
     def _lists(
-        self, text: str, language: str | None, mode: str, pool: int, allowed: np.ndarray | None, entities: list[str]
+        self,
+        text: str,
+        language: str | None,
+        mode: str,
+        pool: int,
+        allowed: np.ndarray | None,
+        entities: list[str],
+        extra_terms: list[str],
     ) -> dict[str, list[tuple[int, float]]]:
         lists: dict[str, list[tuple[int, float]]] = {}
         vector = self.dense_vector(text) if mode != "lexical" else None
@@ -160,7 +177,7 @@ class Searcher:
             hits = self.index.dense.search(vector, pool, allowed=allowed, vectors=self.index.vectors)
             lists["dense"] = [(h.id, h.score) for h in hits]
         if mode != "dense":
-            lists["lexical"] = self.index.lexical.search(text, language, pool, allowed=allowed)
+            lists["lexical"] = self.index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
         if vector is not None and entities:
             about = self._rows(graph_paragraphs.paragraphs_mentioning(self.store, entities))
             if allowed is not None:
