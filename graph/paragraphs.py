@@ -4,6 +4,7 @@ in their VALUES blocks, from terms pyoxigraph writes (so no value can break out 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph import queries
+from graph.errors import GraphError
 from graph.labels import LabelCandidate, LanguageOrder, fallback_label
 from graph.store import GraphStore, term_text
 from ontology import CHM_NS
@@ -25,6 +27,10 @@ FACETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: The line of a query's WHERE clause that the VALUES block replaces (not its mention in a comment).
+_MARKER = re.compile(r"^[ \t]*#VALUES[ \t]*$", re.MULTILINE)
+
+
 def _values(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]) -> str:
     """A VALUES block; terms print in SPARQL syntax (IRIs checked, literals escaped)."""
     head = " ".join(f"?{v}" for v in variables)
@@ -33,15 +39,27 @@ def _values(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.
 
 
 def _run(store: GraphStore, name: str, values: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    text = queries.load(name).replace("#VALUES", values, 1)
+    text, found = _MARKER.subn(lambda _: values, queries.load(name), count=1)
+    if not found:
+        raise GraphError(f"queries/{name}.rq has no #VALUES line")
     return store.select(text)  # type: ignore[return-value]
 
 
+#: A value found only inside labels ("Bâle") must be this long, and name at most this many entities.
+PARTIAL_MIN_CHARS = 3
+PARTIAL_MAX_ENTITIES = 3
+
+
 def resolve(store: GraphStore, facet: str, value: str) -> list[str]:
-    """The entities a facet value names (IRI, code or label in any language). [] when none."""
+    """The entities a facet value names: by IRI, code or label in any language, or else by a word
+    inside a label when that names few entities. [] when none."""
     classes, _ = FACETS[facet]
-    rows = [(ox.NamedNode(CHM_NS + cls), ox.Literal(value.strip())) for cls in classes]
-    return sorted({term_text(r["entity"]) for r in _run(store, "search_resolve", _values(["class", "value"], rows))})
+    values = _values(["class", "value"], [(ox.NamedNode(CHM_NS + cls), ox.Literal(value.strip())) for cls in classes])
+    exact = {term_text(r["entity"]) for r in _run(store, "search_resolve", values)}
+    if exact or len(value.strip()) < PARTIAL_MIN_CHARS:
+        return sorted(exact)
+    partial = {term_text(r["entity"]) for r in _run(store, "search_resolve_partial", values)}
+    return sorted(partial) if len(partial) <= PARTIAL_MAX_ENTITIES else []
 
 
 def paragraphs_for(store: GraphStore, facet: str, entities: Sequence[str]) -> set[str]:

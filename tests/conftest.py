@@ -71,9 +71,11 @@ def shared_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) -> Path:
-    """A store with the vocabularies and the whole corpus ingested through `chm ingest`."""
+    """A store built as `make run` builds it: the vocabularies (the UN ones too, when ../shared/vocab
+    is there: the search bridges languages through their labels) and the whole corpus ingested
+    through `chm ingest`, which also builds the search index."""
     data = tmp_path_factory.mktemp("corpus") / "data"
-    run_chm("init", "--no-vocab", data=data, check=True)
+    run_chm("init", data=data, check=True)
     run_chm("ingest", str(shared_corpus), data=data, check=True)
     return data
 

@@ -15,14 +15,14 @@ from tests.conftest import live_server, run_chm
 
 #: The paragraph of the UN document that lists the UNEP regional offices (Nairobi, Bangkok, ...).
 REGIONAL_OFFICES = "https://w3id.org/chm-kg/id/document/000-1e631d3bd8709de2/para/39"
-#: "Where are UNEP's regional offices?", phrased in each language as a user might ask it.
+#: "Where are the UNEP regional offices?", in each language, as a user would ask it.
 WHERE_ARE_THE_OFFICES = {
-    "ar": "في أي المدن توجد المكاتب الإقليمية لبرنامج الأمم المتحدة للبيئة؟",
-    "en": "In which cities does UNEP have its regional offices?",
-    "es": "¿En qué ciudades tiene el PNUMA sus oficinas regionales?",
-    "fr": "Dans quelles villes le PNUE a-t-il ses bureaux régionaux ?",
-    "ru": "В каких городах расположены региональные отделения ЮНЕП?",
-    "zh": "联合国环境规划署的各区域办事处设在哪些城市？",
+    "ar": "أين توجد المكاتب الإقليمية لبرنامج الأمم المتحدة للبيئة؟",
+    "en": "Where are the UNEP regional offices?",
+    "es": "¿Dónde se encuentran las oficinas regionales del PNUMA?",
+    "fr": "Où se trouvent les bureaux régionaux du PNUE ?",
+    "ru": "Где находятся региональные отделения ЮНЕП?",
+    "zh": "联合国环境署的区域办事处在哪里？",
 }
 
 
@@ -94,11 +94,15 @@ def test_post_takes_the_same_request_as_json(base: str) -> None:
     assert all(set(h["why"]) == {"lexical"} for h in hits)
 
 
-def test_chm_search_prints_a_table(corpus_store: Path) -> None:
-    result = run_chm("search", "amalgame dentaire", "-k", "3", data=corpus_store, check=True)
+def test_chm_search_prints_a_table(corpus_store: Path, tmp_path: Path) -> None:
+    # A copy: the module's live server holds the corpus store open for writing.
+    data = tmp_path / "data"
+    shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    shutil.copytree(default_folder(corpus_store), default_folder(data))
+    result = run_chm("search", "amalgame dentaire", "-k", "3", data=data, check=True)
     assert "question language: fr" in result.stdout
     assert "Dental amalgam" in result.stdout or "dental amalgam" in result.stdout
-    as_json = json.loads(run_chm("search", "dental amalgam", "-k", "2", "--json", data=corpus_store, check=True).stdout)
+    as_json = json.loads(run_chm("search", "dental amalgam", "-k", "2", "--json", data=data, check=True).stdout)
     assert len(as_json["hits"]) == 2
 
 
