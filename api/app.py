@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, pages
 from api.routes import linked_data, search, sparql, store
@@ -20,9 +21,11 @@ from graph.service import SparqlService
 from graph.store import GraphStore
 from search.embed import load_embedder
 from search.index import SearchIndex, default_folder
-from search.service import Searcher
+from search.service import BackgroundRefresher, Searcher
 
 log = logging.getLogger(__name__)
+_WRITES = {"POST", "PUT", "DELETE"}
+_WRITE_PATHS = ("/update", "/store")
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -45,10 +48,12 @@ def create_app(settings: Settings) -> FastAPI:
             app.state.service.close()
             graph_store.close()
             raise
+        app.state.refresher = BackgroundRefresher(app.state.searcher)
         log.info("serving %s (%d quads)", settings.data, len(graph_store))
         try:
             yield
         finally:
+            app.state.refresher.stop()
             app.state.service.close()
             graph_store.close()
 
@@ -62,6 +67,9 @@ def create_app(settings: Settings) -> FastAPI:
         expose_headers=["Content-Type", "Content-Length", "Vary"],
     )
     errors.install(app)
+
+    app.add_middleware(SearchFollowsWrites)
+
     app.state.templates = pages.page_templates()
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.include_router(sparql.router)
@@ -79,6 +87,28 @@ def create_app(settings: Settings) -> FastAPI:
 def snapshot_folder(data: Path) -> Path:
     """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
     return data.resolve().parent / f".{data.resolve().name}-snapshots"
+
+
+class SearchFollowsWrites:
+    """After a write that succeeded (a SPARQL update, a Graph Store PUT/POST/DELETE), ask for the
+    search index to follow. Plain ASGI: it only watches the response status, at no cost to reads."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _WRITES or not scope["path"].startswith(_WRITE_PATHS):
+            await self.app(scope, receive, send)
+            return
+
+        async def watch(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] < 300:
+                refresher = getattr(scope["app"].state, "refresher", None)
+                if refresher is not None:
+                    refresher.request()
+            await send(message)
+
+        await self.app(scope, receive, watch)
 
 
 def open_searcher(settings: Settings, graph_store: GraphStore) -> Searcher:

@@ -27,7 +27,7 @@ from search.concepts import ConceptBridge
 from search.embed import Embedder
 from search.errors import BadSearchRequestError, UnsupportedLanguageError
 from search.hybrid import WEIGHTS, Contribution, fuse
-from search.index import SearchIndex
+from search.index import SearchIndex, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class Searcher:
         self.index = index
         self.embedder = embedder
         self._nlp_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
 
     @cached_property
     def pipelines(self) -> Pipelines:
@@ -131,13 +132,15 @@ class Searcher:
         language = detect_language(text) or _script_language(text)
         self._check_language(text, language)
         k = min(max(request.k, 1), MAX_K)
-        allowed, filters = self._allowed(request)
+        index = self.index  # one index for the whole search, even if a refresh swaps it meanwhile
+        allowed, filters = self._allowed(index, request)
         recognised = self._recognise(text, language) if request.mode == "hybrid" else []
         concepts = self.concepts.match(text, language) if request.mode != "dense" else []
         extra = self.concepts.other_language_terms(concepts, language)
-        lists = self._lists(text, language, request.mode, max(POOL, k), allowed, [r.iri for r in recognised], extra)
+        entities = [r.iri for r in recognised]
+        lists = self._lists(index, text, language, request.mode, max(POOL, k), allowed, entities, extra)
         fused = fuse(lists, weights=WEIGHTS)[:k]
-        iris = [self.index.iris[f.id] or "" for f in fused]
+        iris = [index.iris[f.id] or "" for f in fused]
         views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
         hits = [
             _hit(rank, iri, f.score, f.why, views[iri])
@@ -156,6 +159,17 @@ class Searcher:
             seconds=round(time.perf_counter() - started, 4),
         )
 
+    def refresh(self) -> SyncReport:
+        """Bring the index in step with the store after a write: a fresh copy is synced and
+        swapped in, so searches running meanwhile keep a whole index. One refresh at a time."""
+        with self._refresh_lock:
+            fresh = SearchIndex.open(self.index.folder, self.embedder)
+            report = fresh.sync(self.store, self.embedder)
+            if report.changed:
+                self.index = fresh
+                self.__dict__.pop("concepts", None)  # labels may have changed too
+            return report
+
     def dense_vector(self, text: str) -> np.ndarray:
         return self.embedder.encode_queries([text])[0]
 
@@ -163,6 +177,7 @@ class Searcher:
 
     def _lists(
         self,
+        index: SearchIndex,
         text: str,
         language: str | None,
         mode: str,
@@ -174,21 +189,21 @@ class Searcher:
         lists: dict[str, list[tuple[int, float]]] = {}
         vector = self.dense_vector(text) if mode != "lexical" else None
         if vector is not None:
-            hits = self.index.dense.search(vector, pool, allowed=allowed, vectors=self.index.vectors)
+            hits = index.dense.search(vector, pool, allowed=allowed, vectors=index.vectors)
             lists["dense"] = [(h.id, h.score) for h in hits]
         if mode != "dense":
-            lists["lexical"] = self.index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
+            lists["lexical"] = index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
         if vector is not None and entities:
-            about = self._rows(graph_paragraphs.paragraphs_mentioning(self.store, entities))
+            about = _rows(index, graph_paragraphs.paragraphs_mentioning(self.store, entities))
             if allowed is not None:
                 about = np.intersect1d(about, allowed)
-            hits = self.index.dense.search(vector, pool, allowed=about, vectors=self.index.vectors)
+            hits = index.dense.search(vector, pool, allowed=about, vectors=index.vectors)
             lists["entity"] = [(h.id, h.score) for h in hits]
         return lists
 
     # ---- filters ----------------------------------------------------------------------------------
 
-    def _allowed(self, request: SearchRequest) -> tuple[np.ndarray | None, dict[str, list[str]]]:
+    def _allowed(self, index: SearchIndex, request: SearchRequest) -> tuple[np.ndarray | None, dict[str, list[str]]]:
         """The rows the facets keep (None: no facet), and what each facet value resolved to."""
         sets: list[np.ndarray] = []
         filters: dict[str, list[str]] = {}
@@ -197,13 +212,13 @@ class Searcher:
             if not entities:
                 raise BadSearchRequestError(f"unknown {facet} {value!r}: no {facet} has that name, code or IRI")
             filters[facet] = entities
-            sets.append(self._rows(graph_paragraphs.paragraphs_for(self.store, facet, entities)))
+            sets.append(_rows(index, graph_paragraphs.paragraphs_for(self.store, facet, entities)))
         if request.year is not None:
             filters["year"] = [str(request.year)]
-            sets.append(self._rows(graph_paragraphs.paragraphs_of_year(self.store, request.year)))
+            sets.append(_rows(index, graph_paragraphs.paragraphs_of_year(self.store, request.year)))
         if request.lang:
             filters["lang"] = [request.lang]
-            languages = np.array([lang == request.lang for lang in self.index.languages], dtype=bool)
+            languages = np.array([lang == request.lang for lang in index.languages], dtype=bool)
             sets.append(np.flatnonzero(languages).astype(np.int64))
         if not sets:
             return None, filters
@@ -211,10 +226,6 @@ class Searcher:
         for other in sets[1:]:
             allowed = np.intersect1d(allowed, other)
         return allowed, filters
-
-    def _rows(self, iris: set[str]) -> np.ndarray:
-        rows = [row for iri in iris if (row := self.index.row_of.get(iri)) is not None]
-        return np.array(sorted(rows), dtype=np.int64)
 
     def _check_language(self, text: str, language: str | None) -> None:
         covered = self.embedder.languages
@@ -233,6 +244,11 @@ class Searcher:
                 f"the question is written in the {main.title()} script, which the model {self.embedder.name} "
                 f"does not cover (it covers {', '.join(sorted(covered))})"
             )
+
+
+def _rows(index: SearchIndex, iris: set[str]) -> np.ndarray:
+    rows = [row for iri in iris if (row := index.row_of.get(iri)) is not None]
+    return np.array(sorted(rows), dtype=np.int64)
 
 
 def _check(request: SearchRequest) -> str:
@@ -285,3 +301,35 @@ def _hit(rank: int, iri: str, score: float, why: dict[str, Contribution], view: 
         entities=view.entities,
         why=why,
     )
+
+
+class BackgroundRefresher:
+    """Keeps a Searcher in step with the store after writes, off the request path: each write asks
+    for a refresh; one thread runs them, and asks made while one runs are folded into the next."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._asked = threading.Event()
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="chm-search-refresh", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        self._asked.set()
+
+    def _run(self) -> None:
+        while True:
+            self._asked.wait()
+            if self._stopped:
+                return
+            self._asked.clear()
+            try:
+                report = self.searcher.refresh()
+                log.info("search index refreshed: %d added, %d removed", report.added, report.removed)
+            except Exception:  # a failed refresh keeps the previous index; the next write retries
+                log.exception("search index refresh failed")
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._asked.set()
+        self._thread.join(timeout=30)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -99,7 +100,7 @@ def test_chm_search_prints_a_table(corpus_store: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
     shutil.copytree(default_folder(corpus_store), default_folder(data))
-    result = run_chm("search", "amalgame dentaire", "-k", "3", data=data, check=True)
+    result = run_chm("search", "Que faut-il faire pour les amalgames dentaires ?", "-k", "3", data=data, check=True)
     assert "question language: fr" in result.stdout
     assert "Dental amalgam" in result.stdout or "dental amalgam" in result.stdout
     as_json = json.loads(run_chm("search", "dental amalgam", "-k", "2", "--json", data=data, check=True).stdout)
@@ -118,3 +119,39 @@ def test_the_service_refuses_an_index_built_with_another_model(corpus_store: Pat
     with live_server(data, embed_model=model) as url:
         body = httpx.get(f"{url}/search", params={"q": "hazardous waste", "k": 1}, timeout=60).json()
         assert len(body["hits"]) == 1
+
+
+def test_the_index_follows_writes_made_through_the_service(corpus_store: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    shutil.copytree(default_folder(corpus_store), default_folder(data))
+    paragraph = "https://w3id.org/chm-kg/id/document/partner-note/para/1"
+    insert = f"""
+        PREFIX chm: <https://w3id.org/chm-kg/ontology#>
+        INSERT DATA {{ GRAPH <https://w3id.org/chm-kg/graph/document/partner-note> {{
+          <https://w3id.org/chm-kg/id/document/partner-note> a chm:Document .
+          <{paragraph}> a chm:Paragraph ; chm:paragraphOf <https://w3id.org/chm-kg/id/document/partner-note> ;
+            <https://schema.org/text> "Les abeilles pollinisatrices souffrent des néonicotinoïdes dans les vergers."@fr ;
+            <http://purl.org/dc/terms/language> "fr" .
+        }} }}"""
+    headers = {"Authorization": "Bearer t"}
+
+    def found(url: str) -> bool:
+        body = httpx.get(f"{url}/search", params={"q": "Pollinating bees suffer from neonicotinoids in orchards", "k": 3}, timeout=60)
+        return paragraph in [hit["iri"] for hit in body.json()["hits"]]
+
+    def eventually(url: str, wanted: bool) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if found(url) is wanted:
+                return True
+            time.sleep(0.5)
+        return False
+
+    with live_server(data, update_token="t") as url:
+        assert not found(url)
+        assert httpx.post(f"{url}/update", data={"update": insert}, headers=headers).status_code == 204
+        assert eventually(url, True)
+        drop = "DROP GRAPH <https://w3id.org/chm-kg/graph/document/partner-note>"
+        assert httpx.post(f"{url}/update", data={"update": drop}, headers=headers).status_code == 204
+        assert eventually(url, False)
