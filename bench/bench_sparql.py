@@ -1,15 +1,17 @@
 """SPARQL service benchmark: `chm serve` against the Oxigraph server (PyPI `oxigraph`, the same
 engine as the pyoxigraph the service embeds) on the same data, over HTTP on 127.0.0.1.
 
-    .venv/bin/python bench/bench_sparql.py [--store DIR] [--rounds 30] [--clients 8] [--requests 40]
+    .venv/bin/python bench/bench_sparql.py [--store DIR] [--rounds 30] [--clients 8] [--requests 120] [--workers N]
 
-The store is built with `chm init` and `chm ingest ../shared/corpus` (or copied from `--store`);
-`chm serve` runs on a copy of it, and Oxigraph on `chm export --format nquads` loaded with
-`oxigraph load`, served with `--union-default-graph` (our default graph is the union of the named
-graphs). One query mix: an entity's labels by IRI, labels with a language fallback (OPTIONAL +
-COALESCE), facet counts (instances per class, chemicals per annex), a gap query two ways (countries
-without a regional centre: MINUS, and OPTIONAL + !BOUND) and DESCRIBE. Every query is first run on
-both servers and their answers compared.
+The store is built with `chm init` and `chm ingest ../shared/corpus` (or copied from `--store`,
+with the search index beside it when there is one); `chm serve` runs on a copy of it, and is
+measured once it has settled (it warms its search pipelines in a background thread after it
+starts); Oxigraph runs on `chm export --format nquads` loaded with `oxigraph load`, served with
+`--union-default-graph` (our default graph is the union of the named graphs). One query mix: an
+entity's labels by IRI, labels with a language fallback (OPTIONAL + COALESCE), facet counts
+(instances per class, chemicals per annex), a gap query two ways (countries without a regional
+centre: MINUS, and OPTIONAL + !BOUND) and DESCRIBE. Every query is first run on both servers and
+their answers compared.
 
 At 1 client, requests go one at a time, alternating servers, and the median and p95 latency are
 reported per kind of query and overall; at N clients (threads, one keep-alive connection each), a
@@ -121,6 +123,11 @@ def prepare(work: Path, store: Path | None, corpus: Path) -> tuple[Path, Path]:
         run(BIN / "chm", "ingest", corpus, env=chm_env(source))
     ours = work / "ours" / "data"
     shutil.copytree(source, ours, ignore=shutil.ignore_patterns("LOCK"))
+    index = source.parent / f"{source.name}-search"
+    if store is not None and (store.parent / f"{store.name}-search").is_dir():
+        index = store.parent / f"{store.name}-search"
+    if index.is_dir():  # the search index beside the store: chm serve then starts without embedding the corpus
+        shutil.copytree(index, ours.parent / "data-search")
     dump = work / "dump.nq"
     run(BIN / "chm", "export", "--format", "nquads", "-o", dump, env=chm_env(source))
     theirs = work / "oxigraph"
@@ -161,6 +168,34 @@ def start(name: str, command: list[str], env: dict[str, str] | None, endpoint: s
         time.sleep(0.2)
 
 
+def settle(server: Server, quiet_s: float = 3.0, limit_s: float = 600.0) -> None:
+    """Wait until the server's processes use next to no CPU for `quiet_s` (chm serve warms its
+    search pipelines in a background thread once it answers), so that the timings are of a server
+    at rest. Linux only (/proc); elsewhere, no wait."""
+    if not Path("/proc").is_dir():
+        return
+    deadline = time.monotonic() + limit_s
+    used = cpu_seconds(server.process.pid)
+    while time.monotonic() < deadline:
+        time.sleep(quiet_s)
+        now = cpu_seconds(server.process.pid)
+        if now - used < 0.05 * quiet_s:
+            return
+        used = now
+    print(f"  {server.name} still busy after {limit_s:g} s; measuring anyway", flush=True)
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU seconds used so far by the processes of a process group (the server and its workers)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # pgrp
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop(server: Server) -> None:
     """SIGTERM, then SIGKILL to its process group (its query workers) if it lingers."""
     if server.process.poll() is None:
@@ -176,14 +211,17 @@ def stop(server: Server) -> None:
 
 
 @contextlib.contextmanager
-def servers(ours: Path, theirs: Path, logs: Path) -> Iterator[tuple[Server, Server]]:
+def servers(ours: Path, theirs: Path, logs: Path, workers: int | None) -> Iterator[tuple[Server, Server]]:
     started: list[Server] = []
     try:
         port = free_port()
         env = chm_env(ours) | {"CHM_HOST": "127.0.0.1", "CHM_PORT": str(port)}
+        if workers is not None:
+            env["CHM_QUERY_WORKERS"] = str(workers)
         started.append(
             start("chm", [str(BIN / "chm"), "serve"], env, f"http://127.0.0.1:{port}/sparql", logs / "chm.log")
         )
+        settle(started[0])
         port = free_port()
         command = [str(oxigraph_binary()), "serve", "--location", str(theirs), "--bind", f"127.0.0.1:{port}"]
         command.append("--union-default-graph")
@@ -411,6 +449,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for the throughput run")
     parser.add_argument("--requests", type=int, default=120, help="requests per concurrent client")
     parser.add_argument("--limit", type=float, default=180.0, help="most seconds a throughput run may take")
+    parser.add_argument("--workers", type=int, help="CHM_QUERY_WORKERS for chm serve (default: the service's own)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--keep", action="store_true", help="keep the working folder (stores, dump, logs)")
     args = parser.parse_args()
@@ -418,7 +457,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="chm-bench-sparql-"))
     try:
         ours_data, theirs_data = prepare(work, args.store, args.corpus)
-        with servers(ours_data, theirs_data, work) as (ours, theirs):
+        with servers(ours_data, theirs_data, work, args.workers) as (ours, theirs):
             counts = {ours.name: quads(ours), theirs.name: quads(theirs)}
             if counts[ours.name] != counts[theirs.name]:
                 raise RuntimeError(f"the stores differ: {counts}")
@@ -484,7 +523,7 @@ def build_report(
             "warmup_rounds": args.warmup,
             "clients": args.clients,
             "requests_per_client": args.requests,
-            "chm_query_workers": "default (CHM_QUERY_WORKERS unset)",
+            "chm_query_workers": args.workers or "default (CHM_QUERY_WORKERS unset)",
             "oxigraph": "serve --union-default-graph",
             "http": "GET ?query=, one keep-alive httpx connection per client, 127.0.0.1",
         },

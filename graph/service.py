@@ -34,10 +34,11 @@ class SparqlService:
 
     # ---- queries ----------------------------------------------------------------------------
 
-    def query(
+    async def query(
         self, request: QueryRequest, result_format: str, graph_format: str, base_iri: str | None = None
     ) -> QueryOutcome:
-        """Evaluate a query; `base_iri` resolves its relative IRIs (the endpoint's URL, by the protocol)."""
+        """Evaluate a query, on the event loop the service serves; `base_iri` resolves its
+        relative IRIs (the endpoint's URL, by the protocol). Raises what QueryExecutor.run raises."""
         job = QueryJob(
             snapshot="",
             query=request.query,
@@ -51,7 +52,7 @@ class SparqlService:
             union_default_graph=self.union_default_graph and not names_dataset(request.query),
             base_iri=base_iri,
         )
-        return self.executor.run(job)
+        return await self.executor.run(job)
 
     # ---- updates ----------------------------------------------------------------------------
 

@@ -1,9 +1,18 @@
-"""The query worker: a child process that evaluates SPARQL queries on a read-only snapshot of the
-store and writes their results. It imports only pyoxigraph and the results writers, so it starts
-fast, and the executor can kill it when a query runs past its time."""
+"""The query worker: a child process (`python -m graph.worker FD`) that evaluates SPARQL queries on a
+read-only snapshot of the store and writes their results. It imports only pyoxigraph and the
+results writers, so it starts fast, and the executor can kill it when a query runs past its time.
+
+What goes over its connection is bytes, framed as `multiprocessing.Connection.send_bytes` frames
+them (so the executor can read them from its event loop): a job is one frame of JSON; an answer is
+one frame, a line of JSON (kind, format, message) then the body as it is. An empty frame tells the
+worker to stop.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -25,6 +34,39 @@ class QueryJob:
     prefixes: tuple[tuple[str, str], ...] = ()
     union_default_graph: bool = True  # with no default_graphs: the default graph is the union of the named ones
 
+    def encode(self) -> bytes:
+        return json.dumps(
+            [
+                self.snapshot,
+                self.query,
+                self.result_format,
+                self.graph_format,
+                self.row_cap,
+                self.default_graphs,
+                self.named_graphs,
+                self.base_iri,
+                self.prefixes,
+                self.union_default_graph,
+            ],
+            ensure_ascii=False,
+        ).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryJob:
+        snapshot, query, result_format, graph_format, row_cap, default, named, base, prefixes, union = json.loads(data)
+        return cls(
+            snapshot,
+            query,
+            result_format,
+            graph_format,
+            row_cap,
+            tuple(default),
+            None if named is None else tuple(named),
+            base,
+            tuple((p, n) for p, n in prefixes),
+            union,
+        )
+
 
 @dataclass(frozen=True)
 class QueryOutcome:
@@ -32,6 +74,17 @@ class QueryOutcome:
     body: bytes = b""
     result_format: str = ""
     message: str = ""
+
+    def encode(self) -> bytes:
+        """One line of JSON (kind, format, message), then the body as it is."""
+        header = json.dumps([self.kind, self.result_format, self.message], ensure_ascii=True).encode()
+        return b"%s\n%s" % (header, self.body)
+
+    @classmethod
+    def decode(cls, data: bytes) -> QueryOutcome:
+        end = data.index(b"\n")
+        kind, result_format, message = json.loads(data[:end])
+        return cls(kind, data[end + 1 :], result_format, message)
 
 
 _RDF = {
@@ -77,17 +130,29 @@ def evaluate(store: ox.Store, job: QueryJob) -> QueryOutcome:
     return QueryOutcome("graph", body, job.graph_format)
 
 
+def main() -> None:
+    """`python -m graph.worker FD`: serve jobs on the socket the executor passed as file FD."""
+    connection = Connection(int(sys.argv[1]))
+    with contextlib.suppress(EOFError, KeyboardInterrupt):  # the executor went away
+        serve(connection)
+
+
 def serve(connection: Connection) -> None:
-    """The worker's loop: receive jobs, answer outcomes, until told to stop (None)."""
+    """The worker's loop: receive jobs, answer outcomes, until told to stop (an empty frame)."""
     opened: tuple[str, ox.Store] | None = None
     while True:
-        job = connection.recv()
-        if job is None:
+        data = connection.recv_bytes()
+        if not data:
             return
         try:
+            job = QueryJob.decode(data)
             if opened is None or opened[0] != job.snapshot:
                 opened = (job.snapshot, ox.Store.read_only(job.snapshot))
             outcome = evaluate(opened[1], job)
         except Exception as error:  # an answer, never a dead worker, for anything the store raises
             outcome = QueryOutcome("error", message=f"{type(error).__name__}: {error}")
-        connection.send(outcome)
+        connection.send_bytes(outcome.encode())  # one frame: one write, one wake-up of the executor
+
+
+if __name__ == "__main__":
+    main()

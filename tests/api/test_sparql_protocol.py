@@ -3,8 +3,11 @@ content negotiation, the one error shape, the write token, limits and timeouts."
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -347,3 +350,21 @@ def test_updates_and_additions_keep_the_catalog_honest(client: TestClient) -> No
     assert catalog_entry(client, graph) == {}
     ontology = catalog_entry(client, "https://w3id.org/chm-kg/graph/ontology")
     assert ontology["sha256"], "graphs the updates did not touch keep their entries"
+
+
+# ---- the query workers ---------------------------------------------------------------------------
+
+
+def test_queries_queue_for_the_workers_and_a_dead_worker_is_replaced(client: TestClient) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda _: count(client), range(24))) == [5] * 24
+    workers = client.app.state.service.executor.pids()  # type: ignore[attr-defined]
+    assert len(workers) == 2
+    for pid in workers:
+        os.kill(pid, signal.SIGKILL)
+    failures = 0
+    while (response := client.get("/sparql", params={"query": COUNT})).status_code != 200:
+        assert_error(response, 500, "store_error", "replaced")
+        failures += 1
+        assert failures <= len(workers)
+    assert count(client) == 5
