@@ -89,7 +89,7 @@ def test_facets_keep_only_what_the_graph_says_matches(searcher: Searcher) -> Non
     allowed = {
         str(row["paragraph"].value)
         for row in searcher.store.select(
-            "PREFIX chm: <https://w3id.org/chm-kg/ontology#> SELECT ?paragraph WHERE { "
+            "PREFIX chm: <https://w3id.org/chm-kg/ontology#> SELECT ?paragraph ?c WHERE { "
             "{ ?paragraph chm:mentions ?c } UNION { ?paragraph chm:mentions/chm:partOfConvention ?c } "
             "UNION { ?paragraph chm:paragraphOf/chm:forConvention ?c } }",
             c=BASEL,
