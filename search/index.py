@@ -46,8 +46,11 @@ def default_folder(data: Path) -> Path:
 
 
 def passage_text(text: str, heading: str | None) -> str:
-    """What is embedded for a paragraph: its heading path gives a short paragraph its topic."""
-    return f"{heading}: {text}" if heading else text
+    """What is embedded for a paragraph: its nearest heading gives a short paragraph its topic.
+
+    Only the last part of the heading path: on the corpus questions it beats the whole path and no
+    heading alike (bench/bench_search.py: raw encoder MRR 0.540 against 0.518 and 0.484)."""
+    return f"{heading.rsplit(' > ', 1)[-1]}: {text}" if heading else text
 
 
 @dataclass(frozen=True)
