@@ -22,6 +22,7 @@ from graph.store import GraphStore
 from search.embed import load_embedder
 from search.index import SearchIndex, default_folder
 from search.service import BackgroundRefresher, Searcher
+from search.sparql_function import worker_functions
 
 log = logging.getLogger(__name__)
 _WRITES = {"POST", "PUT", "DELETE"}
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
             workers=settings.query_workers,
             timeout_s=settings.query_timeout_s,
             row_cap=settings.row_cap,
+            functions=worker_functions(search_folder(settings), settings.embed_model, settings.embed_threads),
         )
         app.state.store = graph_store
         app.state.service = SparqlService(graph_store, executor, union_default_graph=settings.union_default_graph)
@@ -84,6 +86,10 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
+def search_folder(settings: Settings) -> Path:
+    return settings.search_index or default_folder(settings.data)
+
+
 def snapshot_folder(data: Path) -> Path:
     """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
     return data.resolve().parent / f".{data.resolve().name}-snapshots"
@@ -115,7 +121,7 @@ def open_searcher(settings: Settings, graph_store: GraphStore) -> Searcher:
     """The search over the store: its index opened (refused if built with another model), brought in
     step with the graph, and the question pipelines warmed so the first question is not slow."""
     embedder = load_embedder(settings.embed_model, settings.embed_threads)
-    index = SearchIndex.open_or_create(settings.search_index or default_folder(settings.data), embedder)
+    index = SearchIndex.open_or_create(search_folder(settings), embedder)
     report = index.sync(graph_store, embedder)
     log.info("search index: %d paragraphs (%d embedded now)", len(index.row_of), report.added)
     searcher = Searcher(graph_store, index, embedder)

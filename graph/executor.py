@@ -5,10 +5,10 @@ pyoxigraph cannot interrupt a query, and a read-only open beside a writer is und
 service keeps the store open for writing in its own process and, after every write, publishes a
 snapshot (a RocksDB checkpoint: hard links, milliseconds) that the workers read.
 
-The executor lives on the server's event loop: a request takes an idle worker (or waits for one),
-writes its job and awaits the answer on the worker's socket (an asyncio protocol), with no thread
-between the loop and the worker and no pickling (graph.worker frames bytes). That hand-off used to
-go through the thread pool and pickle, and cost more than a label lookup's own evaluation.
+The executor lives on the server's event loop: a request queues its job and awaits the answer;
+workers' sockets are asyncio protocols, so there is no thread between the loop and a worker and no
+pickling (graph.worker frames bytes). That hand-off used to go through the thread pool and pickle,
+and cost more than a label lookup's own evaluation.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import struct
 import subprocess
 import sys
 import threading
+from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import GraphError, QuerySyntaxError
@@ -45,13 +47,24 @@ class ServiceBusyError(GraphError):
     """Every worker stayed busy for the whole time limit."""
 
 
-class _Answers(asyncio.Protocol):
-    """The executor's end of a worker's socket: it writes jobs and hands each answer frame to the
-    request waiting for it."""
+@dataclass(eq=False)
+class _Job:
+    """A query on its way: its framed payload, the future its request awaits, and the timer of its
+    current wait (for a worker, then for the answer)."""
 
-    def __init__(self) -> None:
+    frame: bytes
+    answer: asyncio.Future[bytes]
+    timer: asyncio.TimerHandle | None = None
+
+
+class _Answers(asyncio.Protocol):
+    """The executor's end of a worker's socket: each whole frame that arrives is the answer to the
+    worker's current job."""
+
+    def __init__(self, worker: _Worker, executor: QueryExecutor) -> None:
+        self.worker = worker
+        self.executor = executor
         self.transport: asyncio.Transport | None = None
-        self.waiter: asyncio.Future[bytes] | None = None
         self.buffer = bytearray()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -60,12 +73,11 @@ class _Answers(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         self.buffer += data
         frame = _unframe(self.buffer)
-        if frame is not None and self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(frame)
+        if frame is not None:
+            self.executor._answered(self.worker, frame)
 
     def connection_lost(self, error: Exception | None) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(ConnectionResetError("the query worker closed its connection"))
+        self.executor._lost(self.worker)
 
 
 class _Worker:
@@ -75,38 +87,39 @@ class _Worker:
     command, with spaCy and the search stack: seconds, and 300 MB a worker), which made a worker
     replaced after a timeout miss the next query's time limit too."""
 
-    def __init__(self) -> None:
+    def __init__(self, functions: str | None = None) -> None:
         parent, child = socket.socketpair()
         with child:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "graph.worker", str(child.fileno())],
+                [sys.executable, "-m", "graph.worker", str(child.fileno()), *([functions] if functions else [])],
                 pass_fds=(child.fileno(),),
                 stdin=subprocess.DEVNULL,
             )
         self.socket = parent
-        self._answers: _Answers | None = None
+        self.answers: _Answers | None = None
+        self.job: _Job | None = None  # the job it runs
+        self.closed = False
 
-    async def exchange(self, job: bytes) -> QueryOutcome:
-        """Send a job, read its outcome. Raises OSError (ConnectionError) when the worker is gone."""
+    async def connect(self, executor: QueryExecutor) -> None:
+        """Attach the worker's socket to the running event loop."""
         loop = asyncio.get_running_loop()
-        if self._answers is None:
-            # The transport gets its own descriptor: it closes it, `close` closes ours.
-            duplicate = socket.socket(fileno=os.dup(self.socket.fileno()))
-            _, self._answers = await loop.create_connection(_Answers, sock=duplicate)
-        answers = self._answers
-        assert answers.transport is not None
-        if answers.transport.is_closing():
-            raise ConnectionResetError("the query worker closed its connection")
-        answers.waiter = loop.create_future()
-        answers.transport.write(_frame(job))
-        return QueryOutcome.decode(await answers.waiter)
+        # The transport gets its own descriptor: it closes it, `close` closes ours.
+        duplicate = socket.socket(fileno=os.dup(self.socket.fileno()))
+        _, self.answers = await loop.create_connection(lambda: _Answers(self, executor), sock=duplicate)
+
+    def send(self, job: _Job) -> None:
+        assert self.answers is not None and self.answers.transport is not None
+        self.job = job
+        self.answers.transport.write(job.frame)
 
     def kill(self) -> None:
+        self.closed = True
         self.process.kill()
         self.process.wait(timeout=5)
         self._close()
 
     def stop(self) -> None:
+        self.closed = True
         with contextlib.suppress(OSError):
             os.write(self.socket.fileno(), _STOP)
         try:
@@ -117,17 +130,28 @@ class _Worker:
         self._close()
 
     def _close(self) -> None:
-        if self._answers is not None and self._answers.transport is not None:
+        if self.answers is not None and self.answers.transport is not None:
             with contextlib.suppress(RuntimeError):  # the loop may be closed already
-                self._answers.transport.close()
+                self.answers.transport.close()
         self.socket.close()
 
 
 class QueryExecutor:
-    """A pool of query workers over published snapshots of a store."""
+    """A pool of query workers over published snapshots of a store.
 
-    def __init__(self, snapshot_root: Path, *, workers: int, timeout_s: float, row_cap: int) -> None:
+    Jobs wait in one queue; a worker that answers takes the next job at once, in the same event
+    loop callback that read its answer, before the request it answered resumes: the worker is not
+    left idle while the loop serves other requests. Each job has two time limits of `timeout_s`:
+    waiting for a worker (then ServiceBusyError) and running (then its worker is killed and
+    replaced, and QueryTimeoutError)."""
+
+    def __init__(
+        self, snapshot_root: Path, *, workers: int, timeout_s: float, row_cap: int, functions: str | None = None
+    ) -> None:
+        """`functions` names custom SPARQL functions the workers register, as `graph.worker`
+        reads them: JSON {"entry": "module:callable", "args": [...]} (see worker.load_functions)."""
         self.snapshot_root = snapshot_root
+        self.functions = functions
         self.timeout_s = timeout_s
         self.row_cap = row_cap
         self._generation = 0
@@ -135,10 +159,11 @@ class QueryExecutor:
         self._lock = threading.Lock()
         shutil.rmtree(snapshot_root, ignore_errors=True)
         snapshot_root.mkdir(parents=True)
-        self._workers = [_Worker() for _ in range(workers)]
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        for worker in self._workers:
-            self._idle.put_nowait(worker)
+        self._workers = [_Worker(self.functions) for _ in range(workers)]
+        self._idle: deque[_Worker] = deque()
+        self._queue: deque[_Job] = deque()
+        self._connected: asyncio.Future[None] | None = None
+        self._starting: set[asyncio.Future[None]] = set()
 
     def publish(self, store: GraphStore) -> None:
         """Take a snapshot of `store` for the queries that follow; drop the ones before it."""
@@ -158,27 +183,22 @@ class QueryExecutor:
         (anything else the store raised)."""
         if self._current is None:
             raise GraphError("no snapshot published")
+        if self._connected is None:
+            self._connected = asyncio.ensure_future(self._connect(list(self._workers)))
+        if not self._connected.done():
+            await asyncio.shield(self._connected)
         payload = QueryJob(**{**job.__dict__, "snapshot": str(self._current), "row_cap": self.row_cap}).encode()
+        loop = asyncio.get_running_loop()
+        queued = _Job(_frame(payload), loop.create_future())
+        queued.timer = loop.call_later(self.timeout_s, self._expire_waiting, queued)
+        self._queue.append(queued)
+        self._dispatch()
         try:
-            worker = self._idle.get_nowait() if not self._idle.empty() else await self._wait_for_worker()
-        except TimeoutError:
-            raise ServiceBusyError(f"every query worker stayed busy for {self.timeout_s:g} s; try again") from None
-        try:
-            async with asyncio.timeout(self.timeout_s):
-                outcome = await worker.exchange(payload)
-        except TimeoutError:
-            worker = await self._replace(worker)
-            raise QueryTimeoutError(
-                f"the query ran past the {self.timeout_s:g} s limit and was stopped; narrow it or add a LIMIT"
-            ) from None
-        except OSError as error:
-            worker = await self._replace(worker)
-            raise GraphError(f"the query worker failed ({error}); it has been replaced") from None
-        except BaseException:  # cancelled mid-query: its answer would be read by the next request
-            worker = await self._replace(worker)
+            outcome = QueryOutcome.decode(await queued.answer)
+        except asyncio.CancelledError:  # its answer, if it comes, goes nowhere; its timer still runs
+            with contextlib.suppress(ValueError):
+                self._queue.remove(queued)
             raise
-        finally:
-            self._idle.put_nowait(worker)
         if outcome.kind == "syntax":
             raise QuerySyntaxError(f"SPARQL query: {outcome.message}")
         if outcome.kind == "too-large":
@@ -186,16 +206,6 @@ class QueryExecutor:
         if outcome.kind == "error":
             raise GraphError(f"the query failed: {outcome.message}")
         return outcome
-
-    async def _wait_for_worker(self) -> _Worker:
-        return await asyncio.wait_for(self._idle.get(), self.timeout_s)
-
-    async def _replace(self, worker: _Worker) -> _Worker:
-        """Kill `worker` (its query stops with it) and start another, off the event loop."""
-        worker.kill()
-        fresh = await asyncio.shield(asyncio.to_thread(_Worker))
-        self._workers = [fresh if w is worker else w for w in self._workers]
-        return fresh
 
     def pids(self) -> list[int]:
         """The process ids of the workers (for monitoring, and for tests that kill one)."""
@@ -205,6 +215,79 @@ class QueryExecutor:
         for worker in self._workers:
             worker.stop()
         shutil.rmtree(self.snapshot_root, ignore_errors=True)
+
+    # ---- the event loop's side ----------------------------------------------------------------
+
+    async def _connect(self, workers: list[_Worker]) -> None:
+        for worker in workers:
+            await worker.connect(self)
+            if not worker.closed:
+                self._idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Give waiting jobs to idle workers."""
+        while self._idle and self._queue:
+            job = self._queue.popleft()
+            if job.answer.done():  # its request went away
+                continue
+            worker = self._idle.popleft()
+            assert job.timer is not None
+            job.timer.cancel()
+            job.timer = asyncio.get_running_loop().call_later(self.timeout_s, self._expire_running, worker, job)
+            worker.send(job)
+
+    def _answered(self, worker: _Worker, frame: bytes) -> None:
+        job, worker.job = worker.job, None
+        self._idle.append(worker)
+        self._dispatch()  # the next job first: the worker works while the loop goes on
+        if job is not None:
+            assert job.timer is not None
+            job.timer.cancel()
+            if not job.answer.done():
+                job.answer.set_result(frame)
+
+    def _lost(self, worker: _Worker) -> None:
+        """A worker's connection closed: it died (or was stopped). Its job fails; it is replaced."""
+        if worker.closed:
+            return
+        worker.kill()
+        self._fail(worker, GraphError("the query worker died; it has been replaced"))
+
+    def _expire_waiting(self, job: _Job) -> None:
+        if job in self._queue:
+            self._queue.remove(job)
+            if not job.answer.done():
+                job.answer.set_exception(
+                    ServiceBusyError(f"every query worker stayed busy for {self.timeout_s:g} s; try again")
+                )
+
+    def _expire_running(self, worker: _Worker, job: _Job) -> None:
+        if worker.job is not job:
+            return
+        worker.kill()  # the query stops with it
+        self._fail(
+            worker,
+            QueryTimeoutError(
+                f"the query ran past the {self.timeout_s:g} s limit and was stopped; narrow it or add a LIMIT"
+            ),
+        )
+
+    def _fail(self, worker: _Worker, error: GraphError) -> None:
+        """Answer a dead worker's job with `error`, and start a worker in its place."""
+        job, worker.job = worker.job, None
+        with contextlib.suppress(ValueError):
+            self._idle.remove(worker)
+        if job is not None:
+            if job.timer is not None:
+                job.timer.cancel()
+            if not job.answer.done():
+                job.answer.set_exception(error)
+        fresh = _Worker(self.functions)
+        self._workers = [fresh if w is worker else w for w in self._workers]
+        task = asyncio.ensure_future(self._connect([fresh]))
+        self._starting.add(task)
+        task.add_done_callback(self._starting.discard)
 
 
 def _frame(data: bytes) -> bytes:

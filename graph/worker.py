@@ -11,14 +11,19 @@ worker to stop.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
 from graph.results import write_boolean, write_solutions
+
+#: Custom SPARQL functions by IRI, as pyoxigraph takes them.
+Functions = dict[ox.NamedNode, Callable[..., object]]
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,8 @@ _RDF = {
 }
 
 
-def evaluate(store: ox.Store, job: QueryJob) -> QueryOutcome:
-    """Run one job against an open store."""
+def evaluate(store: ox.Store, job: QueryJob, functions: Functions | None = None) -> QueryOutcome:
+    """Run one job against an open store, with the custom SPARQL `functions` registered."""
     default: object = [ox.NamedNode(g) for g in job.default_graphs] or None
     try:
         result = store.query(
@@ -108,6 +113,7 @@ def evaluate(store: ox.Store, job: QueryJob) -> QueryOutcome:
             use_default_graph_as_union=job.union_default_graph and not job.default_graphs,
             default_graph=default,  # type: ignore[arg-type]
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
+            custom_functions=functions or None,  # type: ignore[arg-type]
         )
     except SyntaxError as error:
         return QueryOutcome("syntax", message=error.msg)
@@ -130,14 +136,27 @@ def evaluate(store: ox.Store, job: QueryJob) -> QueryOutcome:
     return QueryOutcome("graph", body, job.graph_format)
 
 
+def load_functions(spec: str) -> Functions:
+    """Custom SPARQL functions from `spec`, JSON {"entry": "module:callable", "args": [...]}: the
+    callable, given the args, returns {function IRI: callable}. The graph layer knows no more of
+    them than their names, so search (or a later package) can add functions without graph/
+    importing it. Imported once per worker, when the worker starts."""
+    described = json.loads(spec)
+    module, _, name = described["entry"].partition(":")
+    factory = getattr(importlib.import_module(module), name)
+    return dict(factory(*described.get("args", [])))
+
+
 def main() -> None:
-    """`python -m graph.worker FD`: serve jobs on the socket the executor passed as file FD."""
+    """`python -m graph.worker FD [FUNCTIONS]`: serve jobs on the socket the executor passed as
+    file FD, with the custom functions FUNCTIONS names (see load_functions)."""
     connection = Connection(int(sys.argv[1]))
+    functions = load_functions(sys.argv[2]) if len(sys.argv) > 2 else None
     with contextlib.suppress(EOFError, KeyboardInterrupt):  # the executor went away
-        serve(connection)
+        serve(connection, functions)
 
 
-def serve(connection: Connection) -> None:
+def serve(connection: Connection, functions: Functions | None = None) -> None:
     """The worker's loop: receive jobs, answer outcomes, until told to stop (an empty frame)."""
     opened: tuple[str, ox.Store] | None = None
     while True:
@@ -148,7 +167,7 @@ def serve(connection: Connection) -> None:
             job = QueryJob.decode(data)
             if opened is None or opened[0] != job.snapshot:
                 opened = (job.snapshot, ox.Store.read_only(job.snapshot))
-            outcome = evaluate(opened[1], job)
+            outcome = evaluate(opened[1], job, functions)
         except Exception as error:  # an answer, never a dead worker, for anything the store raises
             outcome = QueryOutcome("error", message=f"{type(error).__name__}: {error}")
         connection.send_bytes(outcome.encode())  # one frame: one write, one wake-up of the executor

@@ -137,7 +137,9 @@ def test_the_index_follows_writes_made_through_the_service(corpus_store: Path, t
     headers = {"Authorization": "Bearer t"}
 
     def found(url: str) -> bool:
-        body = httpx.get(f"{url}/search", params={"q": "Pollinating bees suffer from neonicotinoids in orchards", "k": 3}, timeout=60)
+        body = httpx.get(
+            f"{url}/search", params={"q": "Pollinating bees suffer from neonicotinoids in orchards", "k": 3}, timeout=60
+        )
         return paragraph in [hit["iri"] for hit in body.json()["hits"]]
 
     def eventually(url: str, wanted: bool) -> bool:
@@ -155,3 +157,39 @@ def test_the_index_follows_writes_made_through_the_service(corpus_store: Path, t
         drop = "DROP GRAPH <https://w3id.org/chm-kg/graph/document/partner-note>"
         assert httpx.post(f"{url}/update", data={"update": drop}, headers=headers).status_code == 204
         assert eventually(url, False)
+
+
+def test_sparql_ranks_the_paragraphs_a_graph_pattern_selects_by_meaning(base: str) -> None:
+    query = """
+        PREFIX chm: <https://w3id.org/chm-kg/ontology#>
+        PREFIX chmfn: <https://w3id.org/chm-kg/function#>
+        SELECT ?p ?score WHERE {
+          ?p chm:mentions <https://w3id.org/chm-kg/id/chemical/mercury> .
+          BIND(chmfn:similarity(?p, "plombages dentaires") AS ?score)
+        } ORDER BY DESC(?score) LIMIT 3"""
+    response = httpx.post(
+        f"{base}/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+    )
+    assert response.status_code == 200, response.text
+    rows = response.json()["results"]["bindings"]
+    assert len(rows) == 3
+    scores = [float(row["score"]["value"]) for row in rows]
+    assert scores == sorted(scores, reverse=True) and -1 <= scores[-1] <= scores[0] <= 1
+    texts = httpx.post(
+        f"{base}/sparql",
+        data={
+            "query": "SELECT ?t WHERE { ?p <https://schema.org/text> ?t }".replace("?p", f"<{rows[0]['p']['value']}>")
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    assert "dental" in texts[0]["t"]["value"]
+    # Not a paragraph: no vector, so the score is unbound rather than an error.
+    unbound = httpx.post(
+        f"{base}/sparql",
+        data={
+            "query": "SELECT ?s WHERE { BIND(<https://w3id.org/chm-kg/function#similarity>"
+            '(<https://w3id.org/chm-kg/id/convention/basel>, "waste") AS ?s) }'
+        },
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()["results"]["bindings"]
+    assert unbound == [{}]
