@@ -310,8 +310,8 @@ def query_mix(endpoint: str, entities_per_kind: int = 24) -> dict[str, list[Quer
 
 
 def request(client: httpx.Client, server: Server, query: Query) -> bytes:
-    # DESCRIBE goes without the prologue: it needs no prefix, and chm serve (2026-11-22) reads a query
-    # whose PREFIX IRIs hold a `#` as a SELECT, refusing `Accept: text/turtle` with a 406.
+    # DESCRIBE goes without the prologue: it needs no prefix (it was also once read as a SELECT
+    # when a PREFIX IRI held a `#`, which graph.protocol no longer does).
     text = PROLOGUE + query.text if query.accept == SOLUTIONS else query.text
     answer = client.get(server.endpoint, params={"query": text}, headers={"Accept": query.accept})
     if answer.status_code != 200:
