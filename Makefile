@@ -48,7 +48,7 @@ bench: setup
 
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/mypy ontology graph api ingest
+	$(BIN)/mypy ontology graph api ingest search
 
 clean:
 	rm -rf $(VENV) data
