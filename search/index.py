@@ -45,6 +45,11 @@ def default_folder(data: Path) -> Path:
     return data.parent / f"{data.name}-search"
 
 
+#: Changes whenever passage_text does: part of every row's digest, so an index embedded the old
+#: way is re-embedded by its next sync instead of keeping stale vectors.
+PASSAGE_TEXT_VERSION = 2
+
+
 def passage_text(text: str, heading: str | None) -> str:
     """What is embedded for a paragraph: its nearest heading gives a short paragraph its topic.
 
@@ -63,7 +68,7 @@ class ParagraphRow:
 
     @property
     def digest(self) -> str:
-        key = f"{self.language}\x00{self.heading}\x00{self.text}"
+        key = f"{PASSAGE_TEXT_VERSION}\x00{self.language}\x00{self.heading}\x00{self.text}"
         return hashlib.sha1(key.encode("utf-8")).hexdigest()
 
 

@@ -138,7 +138,12 @@ class Searcher:
         concepts = self.concepts.match(text, language) if request.mode != "dense" else []
         extra = self.concepts.other_language_terms(concepts, language)
         entities = [r.iri for r in recognised]
-        lists = self._lists(index, text, language, request.mode, max(POOL, k), allowed, entities, extra)
+        # Asked for hits in another language than its own, a question has no words in common with
+        # them but numbers and names: BM25 would only reorder what the encoder ranked (measured on
+        # sdg-xling), so the lexical list sits out unless lexical search is what was asked.
+        lexical = request.mode == "lexical" or not (request.lang and language and request.lang != language)
+        mode = request.mode if lexical else "dense-entity"
+        lists = self._lists(index, text, language, mode, max(POOL, k), allowed, entities, extra)
         fused = fuse(lists, weights=WEIGHTS)[:k]
         iris = [index.iris[f.id] or "" for f in fused]
         views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
@@ -191,7 +196,7 @@ class Searcher:
         if vector is not None:
             hits = index.dense.search(vector, pool, allowed=allowed, vectors=index.vectors)
             lists["dense"] = [(h.id, h.score) for h in hits]
-        if mode != "dense":
+        if mode not in ("dense", "dense-entity"):
             lists["lexical"] = index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
         if vector is not None and entities:
             about = _rows(index, graph_paragraphs.paragraphs_mentioning(self.store, entities))
