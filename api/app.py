@@ -20,7 +20,7 @@ from graph.executor import QueryExecutor
 from graph.service import SparqlService
 from graph.store import GraphStore
 from search.embed import load_embedder
-from search.index import SearchIndex, default_folder
+from search.index import SearchIndex
 from search.service import BackgroundRefresher, Searcher
 from search.sparql_function import worker_functions
 
@@ -40,7 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
             workers=settings.query_workers,
             timeout_s=settings.query_timeout_s,
             row_cap=settings.row_cap,
-            functions=worker_functions(search_folder(settings), settings.embed_model, settings.embed_threads),
+            functions=worker_functions(settings.search_folder(), settings.embed_model, settings.embed_threads),
         )
         app.state.store = graph_store
         app.state.service = SparqlService(graph_store, executor, union_default_graph=settings.union_default_graph)
@@ -86,10 +86,6 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def search_folder(settings: Settings) -> Path:
-    return settings.search_index or default_folder(settings.data)
-
-
 def snapshot_folder(data: Path) -> Path:
     """Where query snapshots live: beside the store, on its file system (so they are hard links)."""
     return data.resolve().parent / f".{data.resolve().name}-snapshots"
@@ -121,7 +117,7 @@ def open_searcher(settings: Settings, graph_store: GraphStore) -> Searcher:
     """The search over the store: its index opened (refused if built with another model), brought in
     step with the graph, and the question pipelines warmed so the first question is not slow."""
     embedder = load_embedder(settings.embed_model, settings.embed_threads)
-    index = SearchIndex.open_or_create(search_folder(settings), embedder)
+    index = SearchIndex.open_or_create(settings.search_folder(), embedder)
     report = index.sync(graph_store, embedder)
     log.info("search index: %d paragraphs (%d embedded now)", len(index.row_of), report.added)
     searcher = Searcher(graph_store, index, embedder)

@@ -46,6 +46,18 @@ DataOption = Annotated[
 ]
 
 
+def progress_bar() -> Progress:
+    """The progress bar long commands show on stderr (gone when done)."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
 class CliError(Exception):
     """Bad command-line input (a missing file, conflicting options)."""
 
@@ -199,14 +211,7 @@ def ingest(
             metadata = DocumentMetadata(kind=kind, language=language)
             ingestor = Ingestor(store, validate=validate, force=force)
             files, _ = discover(paths)
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-            ) as bar:
+            with progress_bar() as bar:
                 task = bar.add_task("ingesting", total=len(files))
 
                 def advance(path: Path) -> None:

@@ -3,41 +3,28 @@ Registered on the `chm` app by api/cli.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.cli import DataOption, _errors, _settings, app, err_console, out_console
+from api.cli import DataOption, _errors, _settings, app, err_console, out_console, progress_bar
 from api.settings import Settings
 from graph.store import GraphStore
 from search.embed import load_embedder
-from search.index import SearchIndex, SyncReport, default_folder
+from search.index import SearchIndex, SyncReport
 from search.service import MAX_K, Searcher, SearchRequest
-
-
-def _index_folder(settings: Settings) -> Path:
-    return settings.search_index or default_folder(settings.data)
 
 
 def sync_index(settings: Settings, store: GraphStore, *, rebuild: bool = False) -> SyncReport:
     """Bring the search index in step with the store (or rebuild it), with a progress bar."""
     embedder = load_embedder(settings.embed_model, settings.embed_threads)
-    folder = _index_folder(settings)
+    folder = settings.search_folder()
     if rebuild:
         index = SearchIndex(folder, embedder.name, embedder.dimension)
     else:
         index = SearchIndex.open_or_create(folder, embedder)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"embedding paragraphs ({embedder.name})", total=None)
 
         def progress(done: int, total: int) -> None:
@@ -89,7 +76,7 @@ def search(
     settings = _settings(data)
     with _errors(), GraphStore.open(settings.data, read_only=True) as store:
         embedder = load_embedder(settings.embed_model, settings.embed_threads)
-        index = SearchIndex.open(_index_folder(settings), embedder)
+        index = SearchIndex.open(settings.search_folder(), embedder)
         searcher = Searcher(store, index, embedder)
         request = SearchRequest(
             text=question,

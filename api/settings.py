@@ -75,3 +75,9 @@ class Settings(BaseSettings):
         description="Whether a query that names no dataset sees the union of all named graphs as its default "
         "graph; false: only the store's own default graph, as SPARQL 1.1 (and the W3C test suites) assume.",
     )
+
+    def search_folder(self) -> Path:
+        """The search index's folder: `search_index`, or the default beside the store."""
+        from search.index import default_folder  # lazily: the CLI's --help need not load faiss
+
+        return self.search_index or default_folder(self.data)

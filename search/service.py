@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from graph import paragraphs as graph_paragraphs
-from graph.paragraphs import EntityRef, ParagraphView
+from graph.paragraphs import ParagraphView
 from graph.store import GraphStore
 from ingest.language import detect_language
 from ingest.nlp import Gazetteer, Pipelines, Recognised, recognise
@@ -58,19 +58,12 @@ class SearchRequest:
         return {name: value for name in names if (value := getattr(self, name))}
 
 
-@dataclass
-class Hit:
+@dataclass(kw_only=True)
+class Hit(ParagraphView):
+    """A paragraph found: what it shows, its place, its fused score and why it matched."""
+
     rank: int
-    iri: str
     score: float
-    text: str
-    language: str | None
-    document: str
-    title: str | None
-    source: str | None
-    number: str | None
-    heading: str | None
-    entities: list[EntityRef]
     why: dict[str, Contribution]
 
 
@@ -142,13 +135,12 @@ class Searcher:
         # them but numbers and names: BM25 would only reorder what the encoder ranked (measured on
         # sdg-xling), so the lexical list sits out unless lexical search is what was asked.
         lexical = request.mode == "lexical" or not (request.lang and language and request.lang != language)
-        mode = request.mode if lexical else "dense-entity"
-        lists = self._lists(index, text, language, mode, max(POOL, k), allowed, entities, extra)
+        lists = self._lists(index, text, language, request.mode, lexical, max(POOL, k), allowed, entities, extra)
         fused = fuse(lists, weights=WEIGHTS)[:k]
         iris = [index.iris[f.id] or "" for f in fused]
         views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
         hits = [
-            _hit(rank, iri, f.score, f.why, views[iri])
+            _hit(rank, f.score, f.why, views[iri])
             for rank, (f, iri) in enumerate(zip(fused, iris, strict=True), start=1)
             if iri in views
         ]
@@ -186,6 +178,7 @@ class Searcher:
         text: str,
         language: str | None,
         mode: str,
+        lexical: bool,
         pool: int,
         allowed: np.ndarray | None,
         entities: list[str],
@@ -196,7 +189,7 @@ class Searcher:
         if vector is not None:
             hits = index.dense.search(vector, pool, allowed=allowed, vectors=index.vectors)
             lists["dense"] = [(h.id, h.score) for h in hits]
-        if mode not in ("dense", "dense-entity"):
+        if mode != "dense" and lexical:
             lists["lexical"] = index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
         if vector is not None and entities:
             about = _rows(index, graph_paragraphs.paragraphs_mentioning(self.store, entities))
@@ -291,21 +284,8 @@ def _script_language(text: str) -> str | None:
     return {"CJK": "zh", "ARABIC": "ar"}.get(main)
 
 
-def _hit(rank: int, iri: str, score: float, why: dict[str, Contribution], view: ParagraphView) -> Hit:
-    return Hit(
-        rank=rank,
-        iri=iri,
-        score=round(score, 6),
-        text=view.text,
-        language=view.language,
-        document=view.document,
-        title=view.title,
-        source=view.source,
-        number=view.number,
-        heading=view.heading,
-        entities=view.entities,
-        why=why,
-    )
+def _hit(rank: int, score: float, why: dict[str, Contribution], view: ParagraphView) -> Hit:
+    return Hit(**vars(view), rank=rank, score=round(score, 6), why=why)
 
 
 class BackgroundRefresher:
