@@ -4,7 +4,6 @@ in their VALUES blocks, from terms pyoxigraph writes (so no value can break out 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,21 +26,15 @@ FACETS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-#: The line of a query's WHERE clause that the VALUES block replaces (not its mention in a comment).
-_MARKER = re.compile(r"^[ \t]*#VALUES[ \t]*$", re.MULTILINE)
-
-
 def _values(variables: Sequence[str], rows: Iterable[Sequence[ox.NamedNode | ox.Literal]]) -> str:
-    """A VALUES block; terms print in SPARQL syntax (IRIs checked, literals escaped)."""
-    head = " ".join(f"?{v}" for v in variables)
-    body = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
-    return f"VALUES ({head}) {{ {body} }}"
+    return queries.values_block(variables, rows)
 
 
 def _run(store: GraphStore, name: str, values: str) -> list[dict[str, ox.NamedNode | ox.Literal]]:
-    text, found = _MARKER.subn(lambda _: values, queries.load(name), count=1)
-    if not found:
-        raise GraphError(f"queries/{name}.rq has no #VALUES line")
+    try:
+        text = queries.with_values(name, values)
+    except ValueError as error:
+        raise GraphError(str(error)) from None
     return store.select(text)  # type: ignore[return-value]
 
 
