@@ -31,6 +31,9 @@ class CHM(DefinedNamespace):
     Extraction: URIRef
     Extractor: URIRef
     FocalPoint: URIRef
+    Gap: URIRef
+    GapReason: URIRef
+    GapSnapshot: URIRef
     InformationNeed: URIRef
     InformationRequirement: URIRef
     Listing: URIRef
@@ -47,6 +50,7 @@ class CHM(DefinedNamespace):
     Region: URIRef
     RegionalCentre: URIRef
     Technology: URIRef
+    Topic: URIRef
     about: URIRef
     adoptedAt: URIRef
     alternativeTo: URIRef
@@ -56,6 +60,7 @@ class CHM(DefinedNamespace):
     concernsAnnex: URIRef
     concernsArticle: URIRef
     confidence: URIRef
+    coverageScore: URIRef
     derivedFromParagraph: URIRef
     documentKind: URIRef
     documentSymbol: URIRef
@@ -65,9 +70,15 @@ class CHM(DefinedNamespace):
     expertIn: URIRef
     focalPointOf: URIRef
     forConvention: URIRef
+    fulfilledByKind: URIRef
     fulfils: URIRef
+    gapFor: URIRef
+    gapKey: URIRef
+    gapReason: URIRef
+    gapSubject: URIRef
     hasAnnex: URIRef
     hasArticle: URIRef
+    hasGap: URIRef
     hasListing: URIRef
     hasParagraph: URIRef
     headingPath: URIRef
@@ -98,6 +109,7 @@ class CHM(DefinedNamespace):
     protocolTo: URIRef
     reportedThrough: URIRef
     representsCountry: URIRef
+    senderCondition: URIRef
     servesRegion: URIRef
     sha256: URIRef
     submittedBy: URIRef
