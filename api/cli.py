@@ -20,12 +20,12 @@ from rich.table import Table
 
 from api.render import GRAPH_FORMATS, SOLUTION_FORMATS, TABLE, write_result
 from api.settings import Settings
-from graph import bootstrap, queries
+from graph import bootstrap
 from graph.errors import GraphError, UnsupportedFormatError
 from graph.formats import RDF_SYNTAXES, rdf_syntax, rdf_syntax_for_path
 from graph.results import compact
 from graph.stats import dataset_stats
-from graph.store import GraphStore, term_text
+from graph.store import GraphStore
 from graph.validate import require_conformance, validate_store
 from ingest.errors import IngestError
 from search.errors import SearchError
@@ -187,12 +187,23 @@ def ingest(
     language: Annotated[
         str | None, typer.Option(help="Language of the documents, when detection should not decide.")
     ] = None,
+    party: Annotated[
+        str | None, typer.Option(help="The Party that submitted the documents (ISO 3166 code: KE, KEN).")
+    ] = None,
+    convention: Annotated[
+        str | None, typer.Option(help="The convention the documents are submitted under (stockholm, basel...).")
+    ] = None,
+    fulfils: Annotated[
+        str | None,
+        typer.Option(help='Information requirements they fulfil: notations of the convention ("7.1; 9.3") or IRIs.'),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Re-ingest documents even when unchanged.")] = False,
     validate: Annotated[bool, typer.Option(help="Refuse a document whose graph breaks the SHACL shapes.")] = True,
     index: Annotated[bool, typer.Option(help="Bring the search index in step with the store afterwards.")] = True,
 ) -> None:
     """Ingest documents (.txt .md .docx .pdf .html): paragraphs, entities and relations, one named
     graph per document. Unchanged documents are skipped; a failed one leaves the store as it was."""
+    from ingest.metadata import InvalidMetadataError, MetadataTerms
     from ingest.models import DocumentMetadata
     from ingest.pipeline import Ingestor, discover
 
@@ -206,9 +217,13 @@ def ingest(
         if missing:
             raise CliError(f"{missing[0]}: no such file or folder")
         with GraphStore.open(settings.data) as store:
-            if kind is not None:
-                _check_document_kind(store, kind)
-            metadata = DocumentMetadata(kind=kind, language=language)
+            metadata = DocumentMetadata(
+                kind=kind, language=language, party=party, convention=convention, fulfils=fulfils
+            )
+            try:  # refused before any file is read; each file's sidecar is checked as it is ingested
+                MetadataTerms.from_store(store).resolve(metadata)
+            except InvalidMetadataError as error:
+                raise CliError(str(error)) from None
             ingestor = Ingestor(store, validate=validate, force=force)
             files, _ = discover(paths)
             with progress_bar() as bar:
@@ -246,15 +261,6 @@ def ingest(
         for o in report.failed:
             err_console.print(f"[bold red]failed:[/] {o.path}: {o.reason}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
-
-
-def _check_document_kind(store: GraphStore, kind: str) -> None:
-    from ingest import iri
-
-    known = {term_text(row["kind"]) for row in store.select(queries.load("document_kinds"))}
-    if iri.document_kind(kind) not in known:
-        names = ", ".join(sorted(k.rsplit("/", 1)[-1] for k in known))
-        raise CliError(f"unknown document kind {kind!r}; known: {names}")
 
 
 @app.command()
@@ -424,4 +430,4 @@ if __name__ == "__main__":
 
 
 # The search commands register themselves on `app`; imported last, as they import from here.
-from api import cli_search  # noqa: E402, F401
+from api import cli_gaps, cli_search  # noqa: E402, F401

@@ -24,6 +24,20 @@ _ROLE_RULES: tuple[tuple[str, str], ...] = (
     (r"\bindustry\b", "industry"),
 )
 
+#: The kinds of document that fulfil an Annex I row, by the words of its information cell. A row
+#: reported under Article 15 (a shaded cell) is fulfilled by the national report as well.
+_KIND_RULES: tuple[tuple[str, str], ...] = (
+    (r"^national implementation plans?$", "national-implementation-plan"),
+    (r"\bfocal point\b", "focal-point-designation"),
+    (r"\binventor(?:y|ies)\b", "inventory"),
+    (r"\bmonitoring data\b|\bresults of monitoring\b", "monitoring-report"),
+    (r"^notification\b", "notification"),
+)
+#: A sender cell naming every Party ("Parties", "All Parties", "Parties & existing monitoring
+#: programmes"); any other cell that starts with Party ("Parties having a specific exemption",
+#: "Exporting Party") binds only some Parties and becomes the requirement's sender condition.
+_EVERY_PARTY = re.compile(r"^(?:all\s+)?part(?:y|ies)\s*(?:$|[,&]|and\b)", re.IGNORECASE)
+
 
 def requirements(vocabulary: Vocabulary, document: Document, out: Extraction) -> None:
     """Annex I: one InformationRequirement per table row that has a status."""
@@ -82,14 +96,26 @@ def _requirement(
             rows_article[0] = article
     for decision in DECISION.finditer(first):
         facts.append((PREFIXES["dcterms"] + "references", iri.decision(decision["notation"] or decision["older"])))
-    for role_key in _roles(sender) or ["not-yet-defined"]:
+    senders = roles(sender)
+    for role_key in senders or ["not-yet-defined"]:
         facts.append((CHM + "informationFrom", iri.role(role_key)))
-    for role_key in _roles(receiver) or ["not-yet-defined"]:
+    if "parties" in senders and not _EVERY_PARTY.match(sender.strip()):
+        facts.append((CHM + "senderCondition", Text(" ".join(sender.split()), "en")))
+    for kind in fulfilling_kinds(information, reported_under_article_15=bool(status["art15"])):
+        facts.append((CHM + "fulfilledByKind", iri.document_kind(kind)))
+    for role_key in roles(receiver) or ["not-yet-defined"]:
         facts.append((CHM + "informationTo", iri.role(role_key)))
     label = information.replace("\n", " ")
     out.entity(Entity(node, ("InformationRequirement",), {"en": label[:200]}, pos))
     for predicate, obj in facts:
         out.state(node, predicate, obj, pos, "annex-table", 0.9)
+
+
+def fulfilling_kinds(information: str, *, reported_under_article_15: bool) -> list[str]:
+    """The kinds of document a Party submits to fulfil a requirement with this information."""
+    text = " ".join(information.split())
+    kinds = [kind for pattern, kind in _KIND_RULES if re.search(pattern, text, re.IGNORECASE)]
+    return [*kinds, "national-report"] if reported_under_article_15 else kinds
 
 
 def _article_by_title(vocabulary: Vocabulary, convention: str, topic: str) -> str | None:
@@ -131,6 +157,7 @@ def _in_annex(paragraph: Paragraph, annex: str) -> bool:
     return head == annex or head.startswith(annex + ":")
 
 
-def _roles(cell: str) -> list[str]:
+def roles(cell: str) -> list[str]:
+    """The actor roles a table cell or a clause names (Parties, Secretariat, COP...)."""
     text = cell.replace("\n", " ")
     return [key for pattern, key in _ROLE_RULES if re.search(pattern, text, re.IGNORECASE)]

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
 
-from ingest import clearing_house, iri, rules
+from ingest import clearing_house, iri, reporting, rules
 from ingest.facts import CHM, SKOS, VERSION, Extraction, Vocabulary, numbers
 from ingest.models import Document, Entity, Mention, Paragraph, Text
 from ingest.nlp import ARTICLE, DECISION, PATTERN_SPANS_KEY, SPANS_KEY, Gazetteer, Pipelines, case_fits
@@ -46,7 +46,10 @@ class Extractor:
             by_paragraph[paragraph.position] = mentions
             out.mentions.extend(mentions)
         if document.convention is None:
-            document.convention = _main_convention(out.mentions)
+            # A title that names a convention says whose text this is; the other conventions a
+            # treaty mentions (Minamata's preamble names Basel and Rotterdam) must not outvote it.
+            titles = [m for p in document.paragraphs if p.kind == "title" for m in by_paragraph[p.position]]
+            document.convention = _main_convention(titles) or _main_convention(out.mentions)
         heading_conventions = _heading_conventions(document, by_paragraph)
         for paragraph in document.paragraphs:
             context = self._context_convention(document, paragraph, heading_conventions)
@@ -58,6 +61,7 @@ class Extractor:
             rules.experts(document, paragraph, docs[paragraph.position], by_paragraph[paragraph.position], out)
         clearing_house.requirements(self.vocabulary, document, out)
         clearing_house.needs(self.vocabulary, document, out)
+        reporting.reporting_obligations(self.vocabulary, document, out)
         return out
 
     # ---- analysis and mentions ---------------------------------------------------------------

@@ -44,6 +44,11 @@ def country(alpha3: str) -> str:
     return str(CHMID[f"country/{alpha3.upper()}"])
 
 
+def party(alpha3: str) -> str:
+    """A State as a Party to the conventions, keyed like its country (ISO 3166 alpha-3)."""
+    return str(CHMID[f"party/{alpha3.upper()}"])
+
+
 def role(key: str) -> str:
     return str(CHMID[f"role/{key}"])
 
@@ -74,7 +79,8 @@ def organization(name: str) -> str:
     return str(CHMID[f"organization/{slug(name)}"])
 
 
-def requirement(document_key: str, row: int) -> str:
+def requirement(document_key: str, row: int | str) -> str:
+    """An information requirement: a row of a requirements table, or a paragraph key of a treaty."""
     return str(CHMID[f"requirement/{document_key}/{row}"])
 
 

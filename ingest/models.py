@@ -40,6 +40,9 @@ class DocumentMetadata:
     date: str | None = None
     symbol: str | None = None
     convention: str | None = None
+    #: Information requirements the document fulfils: notations of its convention ("7.1; 15.2 (a)")
+    #: or requirement IRIs, separated by ";" (resolved to IRIs before the document is built).
+    fulfils: str | None = None
 
     def as_key(self) -> str:
         """A stable text form, part of the document's fingerprint (changed metadata → re-ingest)."""
@@ -63,6 +66,8 @@ class Document:
     #: The convention the document is about or is the text of (a key such as "stockholm").
     convention: str | None = None
     is_convention_text: bool = False
+    #: IRIs of the information requirements the document fulfils (from its metadata).
+    fulfils: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ingest import iri
 from ingest.errors import IngestError, UnreadableDocumentError, UnsupportedLanguageError
 from ingest.extract import VERSION, Extraction, Extractor, Vocabulary
 from ingest.language import detect_language, language_shares
+from ingest.metadata import InvalidMetadataError, MetadataTerms, split_references
 from ingest.models import Document, DocumentMetadata, Paragraph
 from ingest.nlp import Gazetteer, Pipelines
 from ingest.readers import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, RawDocument, read_document
@@ -36,6 +37,7 @@ SIDECAR_SUFFIX = ".meta.json"
 #: Files a folder holds about itself rather than as documents: skipped when a folder is walked.
 _NOT_DOCUMENTS = re.compile(r"^(README|SOURCE|LICEN[CS]E|CHANGELOG)(\.|$)", re.IGNORECASE)
 _MIN_LANGUAGE_TEXT = 40
+_TITLES_TO_DETECT = 5
 #: Share of a document's text a UN language needs to be the document's language.
 UN_LANGUAGE_SHARE = 0.25
 _KIND_CUES = (
@@ -113,6 +115,10 @@ class Ingestor:
         self.max_bytes = max_bytes
 
     @cached_property
+    def terms(self) -> MetadataTerms:
+        return MetadataTerms.from_store(self.store)
+
+    @cached_property
     def extractor(self) -> Extractor:
         gazetteer = Gazetteer.from_store(self.store)
         return Extractor(gazetteer, Pipelines(gazetteer), Vocabulary.from_store(self.store))
@@ -149,15 +155,24 @@ class Ingestor:
     def _ingest_file(self, path: Path, given: DocumentMetadata) -> IngestOutcome:
         raw = read_document(path, max_bytes=self.max_bytes)
         metadata = merge_metadata(given, read_sidecar(path))
+        try:
+            resolved = self.terms.resolve(metadata)
+        except InvalidMetadataError as error:
+            raise UnreadableDocumentError(path, f"metadata {error}") from None
         key = document_key(path)
         graph = iri.document_graph(key)
         fingerprint = hashlib.sha256(f"{raw.sha256}|{metadata.as_key()}|{VERSION}".encode()).hexdigest()
         if not self.force and self.store.graph_sha256(graph) == fingerprint:
             return IngestOutcome(path, "unchanged", key=key)
-        document, extraction = self.analyse(raw, key, metadata)
+        document, extraction = self.analyse(raw, key, resolved)
+        if document.party and not document.convention:
+            raise UnreadableDocumentError(
+                path, "metadata party: name the convention it is submitted under too (--convention, or the sidecar's)"
+            )
         data = serialise(document_triples(document, extraction))
         load = GraphLoad(graph, data, rdf_syntax("ntriples"), str(path), sha256=fingerprint)
         self.store.replace_graphs([load], check=require_conformance if self.validate else None)
+        self.__dict__.pop("terms", None)  # the document may hold requirements the next one fulfils
         return IngestOutcome(
             path,
             "ingested",
@@ -199,6 +214,7 @@ class Ingestor:
             symbol=metadata.symbol,
             convention=metadata.convention,
             is_convention_text=is_convention,
+            fulfils=tuple(split_references(metadata.fulfils)),
         )
         return document, self.extractor.extract(document)
 
@@ -228,7 +244,12 @@ def read_sidecar(path: Path) -> DocumentMetadata:
     if not isinstance(values, dict) or set(values) - known:
         unknown = sorted(set(values) - known) if isinstance(values, dict) else values
         raise UnreadableDocumentError(sidecar, f"unknown metadata {unknown}; known: {', '.join(sorted(known))}")
-    return DocumentMetadata(**{k: str(v) for k, v in values.items()})
+    return DocumentMetadata(**{k: _metadata_text(v) for k, v in values.items()})
+
+
+def _metadata_text(value: object) -> str:
+    """A sidecar value as text; a list (of fulfilled requirements) is joined by ";"."""
+    return ";".join(str(v) for v in value) if isinstance(value, list) else str(value)
 
 
 def merge_metadata(given: DocumentMetadata, sidecar: DocumentMetadata) -> DocumentMetadata:
@@ -248,7 +269,10 @@ def _first_title(paragraphs: list[Paragraph], language: str) -> str | None:
     """The first title or heading in the document's language (a bilingual file may open with the
     other language's title), else the first one."""
     headings = [p for p in paragraphs if p.kind in ("title", "heading")]
-    return next((p.text for p in headings if p.language == language), headings[0].text if headings else None)
+    # Titles are too short for the per-paragraph detection, so the first few are detected here;
+    # one too short to tell is taken as it is, one in another language is passed over.
+    in_language = (p.text for p in headings[:_TITLES_TO_DETECT] if detect_language(p.text) in (language, None))
+    return next(in_language, headings[0].text if headings else None)
 
 
 def _guess_kind(text: str) -> str | None:

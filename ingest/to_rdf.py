@@ -55,10 +55,26 @@ def document_triples(document: Document, extraction: Extraction) -> list[ox.Trip
         t.add(doc, CHM_NS + "documentSymbol", Text(document.symbol))
     if document.convention:
         t.add(doc, CHM_NS + "forConvention", iri.convention(document.convention))
+    if document.party:
+        _party(t, document)
+    for requirement in document.fulfils:
+        t.add(doc, CHM_NS + "fulfils", requirement)
     _paragraphs(t, document)
     _entities(t, extraction)
     _statements(t, document, extraction)
     return t.items
+
+
+def _party(t: _Triples, document: Document) -> None:
+    """The submitting Party: a Party that represents the country and, by submitting under a
+    convention, is a Party to it."""
+    assert document.party is not None
+    party = iri.party(document.party)
+    t.add(iri.document(document.key), CHM_NS + "submittedBy", party)
+    t.add(party, RDF + "type", CHM_NS + "Party")
+    t.add(party, CHM_NS + "representsCountry", iri.country(document.party))
+    if document.convention:
+        t.add(party, CHM_NS + "partyTo", iri.convention(document.convention))
 
 
 def _paragraphs(t: _Triples, document: Document) -> None:
