@@ -7,9 +7,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+import pyoxigraph as ox
+
+from graph import queries
 from ontology import PREFIXES, UN_LANGUAGES
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
 
 #: The rank a label's property has in the .rq files that collect labels (labels.rq, describe_*.rq).
 RANKS = {"rdfs:label": 0, "skos:prefLabel": 1, "dcterms:title": 2, "skos:notation": 3}
@@ -88,3 +95,23 @@ def last_segment(iri: str) -> str:
 def fallback_label(iri: str) -> str:
     """The label of an IRI that has none: its prefixed name, else its last segment."""
     return compact(iri) or last_segment(iri)
+
+
+def labels_of(store: GraphStore, iris: Iterable[str], languages: Iterable[str] = ()) -> dict[str, str]:
+    """The label to show for each IRI (in `languages` first, then the fallbacks above), in one query."""
+    wanted = sorted(set(iris))
+    if not wanted:
+        return {}
+    from graph.store import term_text  # the store module imports this one
+
+    values = queries.values_block(["entity"], [(ox.NamedNode(iri),) for iri in wanted])
+    candidates: dict[str, list[LabelCandidate]] = {iri: [] for iri in wanted}
+    for row in store.select(queries.with_values("labels_of", values)):
+        label = row["label"]
+        language = label.language if isinstance(label, ox.Literal) else None
+        candidates[term_text(row["entity"])].append(
+            LabelCandidate(term_text(label), language, int(term_text(row["rank"])))
+        )
+    order = LanguageOrder(languages)
+    chosen = {iri: order.best(found) for iri, found in candidates.items()}
+    return {iri: best.text if best else fallback_label(iri) for iri, best in chosen.items()}

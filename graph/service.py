@@ -5,6 +5,8 @@ for the queries after it."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -17,6 +19,7 @@ from graph.store import GraphStore
 from graph.worker import QueryJob, QueryOutcome
 from ontology import PREFIXES
 
+T = TypeVar("T")
 
 class GraphNotFoundError(GraphError):
     """The Graph Store Protocol names a graph the store does not hold."""
@@ -110,6 +113,14 @@ class SparqlService:
             elif not self.store.drop_graph(graph):
                 raise GraphNotFoundError(f"no graph {graph} in the store")
             self.executor.publish(self.store)
+
+    def write(self, operation: Callable[[GraphStore], T]) -> T:
+        """Run a write of another module (a gap snapshot...) as the service's own writes run: one
+        at a time, then publish the store so that queries see it."""
+        with self._write:
+            result = operation(self.store)
+            self.executor.publish(self.store)
+        return result
 
     def close(self) -> None:
         self.executor.close()
