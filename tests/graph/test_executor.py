@@ -56,7 +56,11 @@ def test_time_limits_stop_queries_and_a_query_nobody_can_take_in_time_is_refused
                 await executor.run(job(COUNT))
             with pytest.raises(QueryTimeoutError, match="past the 1 s limit"):
                 await first
-            with pytest.raises(QueryTimeoutError):
+            # The second waited in the queue while the first ran out its second: whether the worker
+            # replacing the first starts before the second's own second is up depends on the
+            # machine's load; it then times out, or else it is refused as busy (as the fresh-clone
+            # run saw). Either way an explicit error, never a result.
+            with pytest.raises((QueryTimeoutError, ServiceBusyError)):
                 await second
             assert rows((await executor.run(job(COUNT))).body) == 200
         finally:
