@@ -80,6 +80,24 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory, shared_corpus: Path) 
     return data
 
 
+SUBMISSIONS = DATA / "submissions"
+PARTIES_GRAPH = "https://w3id.org/chm-kg/graph/parties"
+
+
+@pytest.fixture(scope="session")
+def submissions_store(tmp_path_factory: pytest.TempPathFactory, corpus_store: Path) -> Path:
+    """The corpus store (with its search index) plus the synthetic submissions of
+    tests/data/submissions, their Parties and experts, loaded as the README shows."""
+    from search.index import default_folder
+
+    data = tmp_path_factory.mktemp("submissions") / "data"
+    shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
+    shutil.copytree(default_folder(corpus_store), default_folder(data))
+    run_chm("ingest", str(SUBMISSIONS), data=data, check=True)
+    run_chm("load", str(SUBMISSIONS / "parties.ttl"), "--graph", PARTIES_GRAPH, data=data, check=True)
+    return data
+
+
 @contextmanager
 def live_server(data: Path, **settings: str) -> Iterator[str]:
     """`chm serve` on a free port of 127.0.0.1, for real clients; yields its base URL. Settings are
