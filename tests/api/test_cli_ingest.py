@@ -137,3 +137,24 @@ def test_bad_options_are_refused_before_anything_is_read(store_copy: Path, inbox
     broken = run_chm("ingest", str(inbox / "kenya-report.txt"), data=store_copy)
     assert broken.returncode == 1 and "sidecar metadata is not valid JSON" in broken.stderr
     assert document_graphs(store_copy) == set()
+
+
+def test_party_metadata_is_checked_and_written(store_copy: Path, inbox: Path) -> None:
+    report = inbox / "kenya-report.txt"
+    unknown = run_chm("ingest", str(report), "--party", "XX", "--convention", "stockholm", data=store_copy)
+    assert unknown.returncode == 1 and "party: 'XX' is not an ISO 3166" in unknown.stderr
+    (inbox / "kenya-report.txt.meta.json").write_text(
+        json.dumps({"party": "KE", "convention": "stockholm", "kind": "national-report", "fulfils": ["99.9"]})
+    )
+    bad_link = run_chm("ingest", str(report), data=store_copy)
+    assert bad_link.returncode == 1 and "fulfils: no stockholm requirement '99.9'" in bad_link.stderr
+    assert document_graphs(store_copy) == set()
+    (inbox / "kenya-report.txt.meta.json").write_text(
+        json.dumps({"party": "KE", "convention": "stockholm", "kind": "national-report"})
+    )
+    run_chm("ingest", str(report), data=store_copy, check=True)
+    ask = """ASK { <https://w3id.org/chm-kg/id/document/kenya-report> chm:submittedBy ?party .
+                   ?party a chm:Party ; chm:partyTo <https://w3id.org/chm-kg/id/convention/stockholm> ;
+                          chm:representsCountry <https://w3id.org/chm-kg/id/country/KEN> }"""
+    result = run_chm("query", ask, "--format", "json", data=store_copy, check=True)
+    assert json.loads(result.stdout)["boolean"] is True
