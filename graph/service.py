@@ -21,6 +21,7 @@ from ontology import PREFIXES
 
 T = TypeVar("T")
 
+
 class GraphNotFoundError(GraphError):
     """The Graph Store Protocol names a graph the store does not hold."""
 
