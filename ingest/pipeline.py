@@ -40,6 +40,8 @@ _MIN_LANGUAGE_TEXT = 40
 _TITLES_TO_DETECT = 5
 #: Share of a document's text a UN language needs to be the document's language.
 UN_LANGUAGE_SHARE = 0.25
+#: The share of a document's text a language must hold for the document to count as written in it.
+DOCUMENT_LANGUAGE_SHARE = 0.1
 _KIND_CUES = (
     (re.compile(r"\bnote by the secretariat\b", re.I), "note-by-the-secretariat"),
     (re.compile(r"\bstrategic plan\b", re.I), "strategic-plan"),
@@ -207,7 +209,7 @@ class Ingestor:
             title=metadata.title or raw.title or _first_title(paragraphs, language) or raw.path.stem,
             language=language,
             paragraphs=paragraphs,
-            languages=tuple(sorted({p.language for p in paragraphs if p.language})),
+            languages=_document_languages(paragraphs, language),
             kind=metadata.kind or ("convention-text" if is_convention else _guess_kind(raw.text)),
             party=metadata.party,
             date=metadata.date or raw.metadata.get("created"),
@@ -263,6 +265,14 @@ def _document_language(paragraphs: list[Paragraph]) -> str | None:
     shares = language_shares((p.language, len(p.text)) for p in paragraphs)
     un = [lang for lang in shares if lang in UN_LANGUAGES and shares[lang] >= UN_LANGUAGE_SHARE]
     return un[0] if un else next(iter(shares), None)
+
+
+def _document_languages(paragraphs: list[Paragraph], language: str) -> tuple[str, ...]:
+    """The languages the document is written in: its own and any holding a real share of its text
+    (the Dutch half of a treaty file), not those a few short paragraphs were misdetected in (a
+    treaty in English is not "available in Polish" because of two lines of names)."""
+    shares = language_shares((p.language, len(p.text)) for p in paragraphs)
+    return tuple(sorted({language, *(lang for lang, share in shares.items() if share >= DOCUMENT_LANGUAGE_SHARE)}))
 
 
 def _first_title(paragraphs: list[Paragraph], language: str) -> str | None:

@@ -167,3 +167,11 @@ def test_each_treaty_text_is_attributed_to_its_own_convention_and_titled_in_engl
     for key in ("basel", "minamata", "rotterdam", "stockholm"):
         assert by_key[f"{key}-en-nl"]["convention"].endswith(f"/convention/{key}")
         assert "Convention" in by_key[f"{key}-en-nl"]["title"]
+    # Written in English and Dutch, not in every language a few short lines were misdetected in.
+    languages = select(
+        corpus_store,
+        """SELECT DISTINCT ?language WHERE {
+             ?document chm:documentKind <https://w3id.org/chm-kg/id/document-kind/convention-text> ;
+                       dcterms:language ?language }""",
+    )
+    assert {r["language"] for r in languages} == {"en", "nl"}
