@@ -29,6 +29,12 @@ _ORG_WORDS = re.compile(
 )
 
 
+#: Kinds of document a Party submits: their title names the Party when no metadata does.
+NATIONAL_KINDS = frozenset(
+    {"national-report", "national-implementation-plan", "focal-point-designation", "inventory", "notification"}
+)
+
+
 class Extractor:
     """Turns a segmented document into mentions, entities and statements."""
 
@@ -50,6 +56,17 @@ class Extractor:
             # treaty mentions (Minamata's preamble names Basel and Rotterdam) must not outvote it.
             titles = [m for p in document.paragraphs if p.kind == "title" for m in by_paragraph[p.position]]
             document.convention = _main_convention(titles) or _main_convention(out.mentions)
+        if document.party is None and document.kind in NATIONAL_KINDS:
+            # A national report titled with one country ("Kenya: national report...") is that Party's.
+            countries = {
+                m.iri
+                for p in document.paragraphs
+                if p.kind == "title"
+                for m in by_paragraph[p.position]
+                if m.label == "Country" and m.iri
+            }
+            if len(countries) == 1 and document.convention:
+                document.party = countries.pop().rsplit("/", 1)[-1]
         heading_conventions = _heading_conventions(document, by_paragraph)
         for paragraph in document.paragraphs:
             context = self._context_convention(document, paragraph, heading_conventions)

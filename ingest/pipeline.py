@@ -42,11 +42,34 @@ _TITLES_TO_DETECT = 5
 UN_LANGUAGE_SHARE = 0.25
 #: The share of a document's text a language must hold for the document to count as written in it.
 DOCUMENT_LANGUAGE_SHARE = 0.1
+#: What the opening of a document calls itself, in the six languages, → its kind.
 _KIND_CUES = (
-    (re.compile(r"\bnote by the secretariat\b", re.I), "note-by-the-secretariat"),
-    (re.compile(r"\bstrategic plan\b", re.I), "strategic-plan"),
-    (re.compile(r"\bnational implementation plan\b", re.I), "national-implementation-plan"),
-    (re.compile(r"\bnational report\b", re.I), "national-report"),
+    (
+        re.compile(r"\bnote by the secretariat\b|\bnote du secrétariat\b|\bnota de la secretaría\b", re.I),
+        "note-by-the-secretariat",
+    ),
+    (re.compile(r"\bstrategic plan\b|\bplan stratégique\b|\bplan estratégico\b", re.I), "strategic-plan"),
+    (
+        re.compile(
+            r"\bnational implementation plan\b|\bplan national de mise en œuvre\b|\bplan nacional de aplicación\b"
+            r"|национальный план выполнения|国家实施计划|خطة التنفيذ الوطنية",
+            re.I,
+        ),
+        "national-implementation-plan",
+    ),
+    (
+        re.compile(
+            r"\bnational report\b|\brapport national\b|\binforme nacional\b|национальный доклад|国家报告"
+            r"|التقرير الوطني",
+            re.I,
+        ),
+        "national-report",
+    ),
+    (
+        re.compile(r"\bdesignation of the national focal point\b|\bdésignation du correspondant national\b", re.I),
+        "focal-point-designation",
+    ),
+    (re.compile(r"\binventory of\b|\binventaire\b|\binventario\b|\bкадастр\b", re.I), "inventory"),
 )
 
 

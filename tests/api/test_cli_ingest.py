@@ -158,3 +158,13 @@ def test_party_metadata_is_checked_and_written(store_copy: Path, inbox: Path) ->
                           chm:representsCountry <https://w3id.org/chm-kg/id/country/KEN> }"""
     result = run_chm("query", ask, "--format", "json", data=store_copy, check=True)
     assert json.loads(result.stdout)["boolean"] is True
+
+
+def test_a_national_report_without_metadata_is_tied_to_the_party_its_title_names(store_copy: Path, inbox: Path) -> None:
+    run_chm("ingest", str(inbox / "senegal-rapport.txt"), data=store_copy, check=True)
+    ask = """ASK { <https://w3id.org/chm-kg/id/document/senegal-rapport>
+                     chm:documentKind <https://w3id.org/chm-kg/id/document-kind/national-report> ;
+                     chm:forConvention <https://w3id.org/chm-kg/id/convention/stockholm> ;
+                     chm:submittedBy <https://w3id.org/chm-kg/id/party/SEN> }"""
+    result = run_chm("query", ask, "--format", "json", data=store_copy, check=True)
+    assert json.loads(result.stdout)["boolean"] is True
