@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors, pages
-from api.routes import gaps, linked_data, search, sparql, store
+from api.routes import gaps, linked_data, search, sparql, store, synthesis
 from api.settings import Settings
 from graph.executor import QueryExecutor
 from graph.service import SparqlService
@@ -78,6 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(store.router)
     app.include_router(linked_data.router)
     app.include_router(search.router)
+    app.include_router(synthesis.router)
     app.include_router(gaps.router)
 
     @app.get("/health", summary="Liveness: the service is up and has its store open")

@@ -430,4 +430,4 @@ if __name__ == "__main__":
 
 
 # The search commands register themselves on `app`; imported last, as they import from here.
-from api import cli_gaps, cli_search  # noqa: E402, F401
+from api import cli_gaps, cli_search, cli_synthesis  # noqa: E402, F401
