@@ -23,7 +23,7 @@ from graph.labels import labels_of
 from graph.store import GraphStore, term_text
 from ontology import CHM_NS, CHMID, GRAPHS, PREFIXES, UN_LANGUAGES
 from search.errors import BadSearchRequestError
-from search.service import MAX_QUESTION_CHARS, Searcher, SearchRequest
+from search.service import MAX_K, MAX_QUESTION_CHARS, Searcher, SearchRequest
 
 DCTERMS = PREFIXES["dcterms"]
 XSD = PREFIXES["xsd"]
@@ -395,7 +395,8 @@ def needs(searcher: Searcher, *, threshold: float | None = None, per_need: int =
     found: list[NeedCoverage] = []
     for need, row in rows.items():
         definition = str(row["definition"])
-        results = searcher.search(SearchRequest(text=definition[:MAX_QUESTION_CHARS], k=per_need * 4, mode="dense"))
+        # The plan restates its needs in other sections: ask for the most hits, its own are dropped.
+        results = searcher.search(SearchRequest(text=definition[:MAX_QUESTION_CHARS], k=MAX_K, mode="dense"))
         evidence = [
             Evidence(h.iri, h.document, h.title, h.language, h.text, round(h.why["dense"].score, 4))
             for h in results.hits
