@@ -20,7 +20,7 @@ def table_format(request: Request, asked: str | None) -> str:
     """`json` or `csv`: the `format` parameter when given, else the better of the two by Accept."""
     if asked is not None:
         if asked not in FORMATS:
-            raise ServiceError(400, f"format: {asked!r} is not one of {', '.join(FORMATS)}")
+            raise ServiceError(406, f"format: {asked!r} is not available; the formats are {', '.join(FORMATS)}")
         return asked
     ranges = parse_accept(request.headers.get("accept"))
     if not ranges:

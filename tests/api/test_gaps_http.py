@@ -163,7 +163,7 @@ def test_the_matrix_as_csv(base: str) -> None:
         ({"convention": "Atlantis"}, 422, "convention"),
         ({"languages": "en,xx"}, 422, "xx"),
         ({"status": "sometimes"}, 422, "status"),
-        ({"format": "pdf"}, 400, "format"),
+        ({"format": "pdf"}, 406, "format"),
     ],
 )
 def test_bad_gap_requests_name_what_is_wrong(base: str, params: dict[str, str], status: int, names: str) -> None:
