@@ -15,7 +15,7 @@ from ingest.models import Entity, Mention, Statement, Text
 from ontology import CHM_NS, PREFIXES
 
 #: Version of the extractors, recorded with every statement; a new version re-ingests documents.
-VERSION = "0.3.2"
+VERSION = "0.3.3"
 CHM = CHM_NS
 SKOS = PREFIXES["skos"]
 

@@ -221,8 +221,13 @@ class Ingestor:
                 raw.path,
                 f"written in {language or 'an undetermined language'}; the pipelines cover {', '.join(UN_LANGUAGES)}",
             )
+        # A paragraph too short to detect is in the language of the text around it (the Dutch half
+        # of a treaty file: "Dit Verdrag geldt voor:"), else in the document's.
+        around = None
         for paragraph in paragraphs:
-            paragraph.language = paragraph.language or language
+            if paragraph.language and len(paragraph.text) >= _MIN_LANGUAGE_TEXT:
+                around = paragraph.language
+            paragraph.language = paragraph.language or around or language
         is_convention = looks_like_convention_text(raw.text)
         document = Document(
             key=key,
