@@ -56,6 +56,7 @@ def create_app(settings: Settings) -> FastAPI:
             yield
         finally:
             app.state.refresher.stop()
+            app.state.searcher.close()
             app.state.service.close()
             graph_store.close()
 

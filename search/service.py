@@ -12,8 +12,9 @@ import logging
 import threading
 import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -89,6 +90,8 @@ class Searcher:
         self.embedder = embedder
         self._nlp_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
+        self._closing = threading.Event()
+        self._warming: threading.Thread | None = None
 
     @cached_property
     def pipelines(self) -> Pipelines:
@@ -103,16 +106,28 @@ class Searcher:
         by default), so that the first question in each language is not the slow one."""
 
         def build() -> None:
-            self.dense_vector("warm up")
-            _ = self.concepts
-            for language in UN_LANGUAGES:
-                with self._nlp_lock:
-                    self.pipelines.get(language)
+            steps: list[Callable[[], object]] = [lambda: self.dense_vector("warm up"), lambda: self.concepts]
+            steps += [partial(self._pipeline, language) for language in UN_LANGUAGES]
+            for step in steps:
+                if self._closing.is_set():  # the service is stopping: its store is about to close
+                    return
+                step()
 
         if background:
-            threading.Thread(target=build, name="chm-search-warm", daemon=True).start()
+            self._warming = threading.Thread(target=build, name="chm-search-warm", daemon=True)
+            self._warming.start()
         else:
             build()
+
+    def _pipeline(self, language: str) -> None:
+        with self._nlp_lock:
+            self.pipelines.get(language)
+
+    def close(self, timeout_s: float = 60) -> None:
+        """Stop warming up and wait for the step under way, so the store can be closed after."""
+        self._closing.set()
+        if self._warming is not None:
+            self._warming.join(timeout_s)
 
     def _recognise(self, text: str, language: str | None) -> list[Recognised]:
         with self._nlp_lock:  # spaCy pipelines are built lazily and are not shared across threads safely
