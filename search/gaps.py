@@ -168,6 +168,7 @@ def obligations(store: GraphStore, ask: ObligationsQuery) -> ObligationsMatrix:
     parties = {p.iri: p for p in _parties(store) if _party_wanted(p, ask)}
     gaps = _gap_cells(store, ask.languages)
     fulfilling = _fulfilling(store, ask.languages)
+    submitted = _submitted(store)
     names = labels_of(
         store,
         [*(p.country or p.iri for p in parties.values()), *(p.group for p in parties.values() if p.group)]
@@ -181,16 +182,17 @@ def obligations(store: GraphStore, ask: ObligationsQuery) -> ObligationsMatrix:
             if row.convention not in party.conventions:
                 continue
             cell = _cell(party, names)
-            found = gaps.get((iri, party.iri))
-            if found is None:
+            if (iri, party.iri) not in gaps:
                 cell.fulfilled = True
-                cell.documents = sorted(fulfilling.get((iri, party.iri), ()))
+                cell.documents = sorted(fulfilling.asked.get((iri, party.iri), ()))
                 row.fulfilled.append(cell)
                 continue
-            other_language, unlinked = found
-            cell.reason = NOT_IN_LANGUAGES if other_language else NOT_LINKED if unlinked else NO_DOCUMENT
+            # Why, from the fulfilling documents in any language and what the Party sent at all.
+            elsewhere = sorted(fulfilling.anywhere.get((iri, party.iri), ()))
+            sent = sorted(submitted.get((party.iri, row.convention), ()))
+            cell.reason = NOT_IN_LANGUAGES if elsewhere else NOT_LINKED if sent else NO_DOCUMENT
             cell.reason_label = names[reason_iri(cell.reason)]
-            cell.documents = [d for d in (other_language or unlinked,) if d]
+            cell.documents = (elsewhere or sent)[:1]
             cell.explanation = _explain(cell, row, ask.languages)
             row.gaps.append(cell)
         row.fulfilled.sort(key=lambda c: c.party_name)
@@ -258,23 +260,37 @@ def _party_wanted(party: _Party, ask: ObligationsQuery) -> bool:
     return not ask.regions or bool(party.regions & set(ask.regions))
 
 
-def _gap_cells(store: GraphStore, languages: Sequence[str]) -> dict[tuple[str, str], tuple[str | None, str | None]]:
-    """(requirement, Party) → (a fulfilling document in another language, any document) for every
-    empty cell, from the anti-join query."""
+def _gap_cells(store: GraphStore, languages: Sequence[str]) -> set[tuple[str, str]]:
+    """The empty cells, (requirement, Party), from the anti-join query."""
     values = queries.values_block(["language"], [(ox.Literal(lang),) for lang in languages])
-    cells: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    for r in store.select(queries.with_values("gaps_obligations", values)):
-        other = term_text(r["other_language"]) if "other_language" in r else None
-        unlinked = term_text(r["unlinked"]) if "unlinked" in r else None
-        cells[(term_text(r["requirement"]), term_text(r["party"]))] = (other, unlinked)
-    return cells
+    rows = store.select(queries.with_values("gaps_obligations", values))
+    return {(term_text(r["requirement"]), term_text(r["party"])) for r in rows}
 
 
-def _fulfilling(store: GraphStore, languages: Sequence[str]) -> dict[tuple[str, str], set[str]]:
-    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+@dataclass
+class _Fulfilling:
+    """The documents that fulfil each cell: in the languages asked, and in any language."""
+
+    asked: dict[tuple[str, str], set[str]]
+    anywhere: dict[tuple[str, str], set[str]]
+
+
+def _fulfilling(store: GraphStore, languages: Sequence[str]) -> _Fulfilling:
+    asked: dict[tuple[str, str], set[str]] = defaultdict(set)
+    anywhere: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in store.select(queries.load("gaps_fulfilled")):
+        cell, document = (term_text(r["requirement"]), term_text(r["party"])), term_text(r["document"])
+        anywhere[cell].add(document)
         if "language" in r and term_text(r["language"]) in languages:
-            found[(term_text(r["requirement"]), term_text(r["party"]))].add(term_text(r["document"]))
+            asked[cell].add(document)
+    return _Fulfilling(asked, anywhere)
+
+
+def _submitted(store: GraphStore) -> dict[tuple[str, str], set[str]]:
+    """(Party, convention) → the documents the Party submitted under it."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in store.select(queries.load("gaps_submitted")):
+        found[(term_text(r["party"]), term_text(r["convention"]))].add(term_text(r["document"]))
     return found
 
 
