@@ -28,7 +28,7 @@ Then, in the same process, each measure once cold and then `--runs` times (media
   gaps_requirements, gaps_parties, gaps_fulfilled, gaps_submitted;
 - the baseline: the same gap query with its anti-join written naively as FILTER NOT EXISTS
   (naive_text below makes it from the product's text), checked to give the same empty cells, timed
-  alternately with the rest, `--naive-runs` times (it is slow: about 20 minutes a run at 1M triples
+  alternately with the rest, `--naive-runs` times (it is slow: about 7 minutes a run at 1M triples
   here); the ratio naive / anti-join is printed;
 - `search.gaps.coverage(store)` and `graph.indicators.indicators(store)`.
 
@@ -480,7 +480,7 @@ def main() -> None:
         "--naive-runs",
         type=int,
         default=1,
-        help="timed runs of the naive baseline (about 20 minutes each at 1M triples here); 0 skips it",
+        help="timed runs of the naive baseline (about 7 minutes each at 1M triples here); 0 skips it",
     )
     parser.add_argument(
         "--party-triples",
