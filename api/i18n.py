@@ -183,6 +183,28 @@ _STRINGS: dict[str, dict[str, str]] = {
     "colon": {"ar": ": ", "en": ": ", "es": ": ", "fr": "\u00a0: ", "ru": ": ", "zh": "："},
     "separator": {"ar": "؛ ", "en": "; ", "es": "; ", "fr": "\u00a0; ", "ru": "; ", "zh": "；"},
     "status": {"ar": "الحالة", "en": "Status", "es": "Estado", "fr": "Statut", "ru": "Статус", "zh": "状态"},
+    # The synthesis (api/synthesis_render.py).
+    "group": {"ar": "الجهة", "en": "Group", "es": "Grupo", "fr": "Groupe", "ru": "Группа", "zh": "类别"},
+    "kind": {"ar": "النوع", "en": "Kind", "es": "Tipo", "fr": "Type", "ru": "Тип", "zh": "种类"},
+    "evidence": {"ar": "الأدلة", "en": "Evidence", "es": "Pruebas", "fr": "Éléments", "ru": "Сведения", "zh": "依据"},
+    "paragraphs": {
+        "ar": "الفقرات",
+        "en": "Paragraphs",
+        "es": "Párrafos",
+        "fr": "Paragraphes",
+        "ru": "Абзацы",
+        "zh": "段落",
+    },
+    "summary": {"ar": "الخلاصة", "en": "Summary", "es": "Resumen", "fr": "Résumé", "ru": "Резюме", "zh": "摘要"},
+    "comparison": {
+        "ar": "المقارنة",
+        "en": "Comparison",
+        "es": "Comparación",
+        "fr": "Comparaison",
+        "ru": "Сравнение",
+        "zh": "比较",
+    },
+    "paragraph_abbreviation": {"ar": "الفقرة", "en": "para.", "es": "párr.", "fr": "par.", "ru": "п.", "zh": "段"},
 }
 
 

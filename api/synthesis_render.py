@@ -7,43 +7,30 @@ from __future__ import annotations
 import csv
 import io
 
-from ontology import UN_LANGUAGES
+from api.i18n import ui
 from search.synthesis import Synthesis
 
 #: Extracts shown in a row's evidence cell (the row cites all its paragraphs).
 SHOWN_EXTRACTS = 3
 CSV_COLUMNS = ("entity", "label", "kind", "score", "evidence", "paragraphs")
 
-_WORDS: dict[str, dict[str, str]] = {
-    "group": {"ar": "الجهة", "en": "Group", "es": "Grupo", "fr": "Groupe", "ru": "Группа", "zh": "类别"},
-    "kind": {"ar": "النوع", "en": "Kind", "es": "Tipo", "fr": "Type", "ru": "Тип", "zh": "种类"},
-    "evidence": {"ar": "الأدلة", "en": "Evidence", "es": "Pruebas", "fr": "Éléments", "ru": "Сведения", "zh": "依据"},
-    "paragraphs": {
-        "ar": "الفقرات",
-        "en": "Paragraphs",
-        "es": "Párrafos",
-        "fr": "Paragraphes",
-        "ru": "Абзацы",
-        "zh": "段落",
-    },
-    "summary": {"ar": "الخلاصة", "en": "Summary", "es": "Resumen", "fr": "Résumé", "ru": "Резюме", "zh": "摘要"},
-    "sources": {"ar": "المصادر", "en": "Sources", "es": "Fuentes", "fr": "Sources", "ru": "Источники", "zh": "来源"},
-    "comparison": {
-        "ar": "المقارنة",
-        "en": "Comparison",
-        "es": "Comparación",
-        "fr": "Comparaison",
-        "ru": "Сравнение",
-        "zh": "比较",
-    },
-    "paragraph": {"ar": "الفقرة", "en": "para.", "es": "párr.", "fr": "par.", "ru": "п.", "zh": "段"},
+#: The synthesis's words → their keys in the one table of interface strings (api/i18n.py).
+_WORDS = {
+    "group": "group",
+    "kind": "kind",
+    "evidence": "evidence",
+    "paragraphs": "paragraphs",
+    "summary": "summary",
+    "sources": "sources",
+    "comparison": "comparison",
+    "paragraph": "paragraph_abbreviation",
 }
 
 
 def words(language: str | None) -> dict[str, str]:
     """The words around a synthesis in `language` (English for a language not among the six)."""
-    chosen = language if language in UN_LANGUAGES else "en"
-    return {key: texts[chosen] for key, texts in _WORDS.items()}
+    strings = ui(language or "en")
+    return {word: strings[key] for word, key in _WORDS.items()}
 
 
 def citations(synthesis: Synthesis) -> dict[str, int]:
