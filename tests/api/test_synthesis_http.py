@@ -17,21 +17,12 @@ import pytest
 
 from search.index import default_folder
 from tests.conftest import live_server, run_chm
+from tests.search.test_synthesis import ID, MECHANISMS, OFF_TOPIC, TECHNICAL_ASSISTANCE
 
-ID = "https://w3id.org/chm-kg/id/"
-MECHANISMS = {
-    ID + "convention/basel",
-    ID + "convention/stockholm",
-    ID + "convention/rotterdam",
-    ID + "organization/multilateral-fund",
-    ID + "organization/national-cleaner-production-centres",
-    ID + "organization/who-collaborating-centres",
-}
-QUESTION = "How is technical assistance delivered under each convention?"
-#: The same question in Russian and Chinese.
-QUESTION_RU = "Как оказывается техническая помощь в рамках каждой конвенции?"
-QUESTION_ZH = "如何在每项公约下提供技术援助？"
-OFF_TOPIC = "What were the football results last weekend?"
+QUESTION = TECHNICAL_ASSISTANCE["en"]
+QUESTION_RU = TECHNICAL_ASSISTANCE["ru"]
+QUESTION_ZH = TECHNICAL_ASSISTANCE["zh"]
+OFF_TOPIC_EN = OFF_TOPIC["en"]
 TIMEOUT = 120
 
 
@@ -166,14 +157,14 @@ def test_html_for_a_browser_shows_the_table_with_links_to_the_paragraphs(base: s
 
 
 def test_no_evidence_is_said_in_every_format(base: str) -> None:
-    body = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC}, timeout=TIMEOUT).json()
+    body = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC_EN}, timeout=TIMEOUT).json()
     assert body["answered"] is False and body["rows"] == [] and body["summary"] == []
     assert "no evidence" in body["message"]
-    as_csv = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC, "format": "csv"}, timeout=TIMEOUT).text
+    as_csv = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC_EN, "format": "csv"}, timeout=TIMEOUT).text
     assert [line["evidence"] for line in csv.DictReader(io.StringIO(as_csv))] == [body["message"]]
-    as_markdown = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC, "format": "markdown"}, timeout=TIMEOUT).text
+    as_markdown = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC_EN, "format": "markdown"}, timeout=TIMEOUT).text
     assert body["message"] in as_markdown and "| " not in as_markdown
-    page = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC, "format": "html"}, timeout=TIMEOUT).text
+    page = httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC_EN, "format": "html"}, timeout=TIMEOUT).text
     assert body["message"] in page
 
 
@@ -227,7 +218,7 @@ def test_chm_synthesize_prints_a_table_or_says_there_is_no_evidence(base: str, c
         assert set(row["label"].split()) <= words, row["label"]
     for sentence in expected["summary"]:
         assert sentence["paragraph"] in table
-    nothing = run_chm("synthesize", OFF_TOPIC, data=cli_data, check=True)
-    assert nothing.stdout.strip() == httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC}).json()["message"]
+    nothing = run_chm("synthesize", OFF_TOPIC_EN, data=cli_data, check=True)
+    assert nothing.stdout.strip() == httpx.get(f"{base}/synthesis", params={"q": OFF_TOPIC_EN}).json()["message"]
     refused = run_chm("synthesize", "mercury", "-k", "1000", data=cli_data)
     assert refused.returncode == 1 and "k must be between" in refused.stderr
