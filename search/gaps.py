@@ -9,6 +9,7 @@ paragraph against a threshold calibrated on the project's gold questions).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -113,8 +114,9 @@ class _Party:
     alpha3: str | None = None
     regions: set[str] = field(default_factory=set)
 
-    @property
+    @functools.cached_property
     def group(self) -> str | None:
+        """The UN regional group among its regions (asked for every cell: worked out once)."""
         return next((r for r in sorted(self.regions) if r.startswith(REGION_GROUPS)), None)
 
 
@@ -166,8 +168,8 @@ def obligations(store: GraphStore, ask: ObligationsQuery) -> ObligationsMatrix:
     _check_languages(ask.languages)
     requirements = _requirements(store, ask)
     parties = {p.iri: p for p in _parties(store) if _party_wanted(p, ask)}
-    gaps = _gap_cells(store, ask.languages)
-    fulfilling = _fulfilling(store, ask.languages)
+    gaps = _gap_cells(store, ask.languages, requirements)
+    fulfilling = _fulfilling(store, ask.languages, requirements)
     submitted = _submitted(store)
     names = labels_of(
         store,
@@ -243,10 +245,13 @@ def _requirements(store: GraphStore, ask: ObligationsQuery) -> dict[str, Require
 def _parties(store: GraphStore) -> list[_Party]:
     parties: dict[str, _Party] = {}
     for r in store.select(queries.load("gaps_parties")):
-        party = parties.setdefault(term_text(r["party"]), _Party(term_text(r["party"])))
-        party.conventions.add(term_text(r["convention"]))
-        if "country" in r:
-            party.country = term_text(r["country"])
+        iri = term_text(r["party"])
+        parties.setdefault(iri, _Party(iri)).conventions.add(term_text(r["convention"]))
+    for r in store.select(queries.load("gaps_party_countries")):
+        party = parties.get(term_text(r["party"]))
+        if party is None:  # represents a country but is Party to nothing yet
+            continue
+        party.country = term_text(r["country"])
         if "alpha3" in r:
             party.alpha3 = term_text(r["alpha3"])
         if "region" in r:
@@ -260,10 +265,16 @@ def _party_wanted(party: _Party, ask: ObligationsQuery) -> bool:
     return not ask.regions or bool(party.regions & set(ask.regions))
 
 
-def _gap_cells(store: GraphStore, languages: Sequence[str]) -> set[tuple[str, str]]:
+def _requirements_block(requirements: Iterable[str]) -> str:
+    return queries.values_block(["requirement"], [(ox.NamedNode(iri),) for iri in requirements])
+
+
+def _gap_cells(store: GraphStore, languages: Sequence[str], requirements: Iterable[str]) -> set[tuple[str, str]]:
     """The empty cells, (requirement, Party), from the anti-join query."""
-    values = queries.values_block(["language"], [(ox.Literal(lang),) for lang in languages])
-    rows = store.select(queries.with_values("gaps_obligations", values))
+    text = queries.filled(
+        "gaps_obligations", VALUES=_requirements_block(requirements), FILTER=queries.in_filter("language", languages)
+    )
+    rows = store.select(text)
     return {(term_text(r["requirement"]), term_text(r["party"])) for r in rows}
 
 
@@ -275,10 +286,10 @@ class _Fulfilling:
     anywhere: dict[tuple[str, str], set[str]]
 
 
-def _fulfilling(store: GraphStore, languages: Sequence[str]) -> _Fulfilling:
+def _fulfilling(store: GraphStore, languages: Sequence[str], requirements: Iterable[str]) -> _Fulfilling:
     asked: dict[tuple[str, str], set[str]] = defaultdict(set)
     anywhere: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for r in store.select(queries.load("gaps_fulfilled")):
+    for r in store.select(queries.with_values("gaps_fulfilled", _requirements_block(requirements))):
         cell, document = (term_text(r["requirement"]), term_text(r["party"])), term_text(r["document"])
         anywhere[cell].add(document)
         if "language" in r and term_text(r["language"]) in languages:
@@ -295,12 +306,13 @@ def _submitted(store: GraphStore) -> dict[tuple[str, str], set[str]]:
 
 
 def _cell(party: _Party, names: dict[str, str]) -> PartyCell:
+    group = party.group
     return PartyCell(
         party=party.iri,
         party_name=names.get(party.country or party.iri, party.alpha3 or party.iri),
         country=party.alpha3,
-        region=party.group,
-        region_name=names.get(party.group) if party.group else None,
+        region=group,
+        region_name=names.get(group) if group else None,
         fulfilled=False,
     )
 
