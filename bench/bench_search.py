@@ -14,7 +14,7 @@ indexing speed.
 2. Corpus questions (tests/data/search/corpus-questions.json: 28 items x 6 languages) over the
    corpus store built with `chm init` + `chm ingest`: the same figures per question language, for
    the encoder alone and the three modes, with and without the heading prefix in the embedded
-   text, and a grid of fusion settings (lexical and entity weight, K, and the lexical list's scope:
+   text, and a grid of fusion settings (lexical and entity weight, and the lexical list's scope:
    as the service does now, or two changes simulated) replayed on the lists each hybrid search
    fused. The best setting that keeps every sdg pair's hybrid Recall@1 at least the encoder's is
    printed; search/hybrid.py and search/index.py say which setting they hold and why.
@@ -60,7 +60,7 @@ from bench import search_scale  # noqa: E402
 from bench.search_common import SCOPES, Fusion, log, macro, metrics, patch_values_bug, table  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from search.embed import DEFAULT_MODEL, Embedder, load_embedder  # noqa: E402
-from search.index import SearchIndex, passage_text, read_paragraphs  # noqa: E402
+from search.index import SearchIndex, embedded_texts, passage_text, read_paragraphs  # noqa: E402
 
 RESULTS = REPO / "bench/results/search.json"
 SDG = REPO.parent / "shared/bench/sdg-xling/passages.jsonl"
@@ -70,9 +70,8 @@ CHM = Path(sys.executable).parent / "chm"
 GOAL_CORPUS_RECALL10 = 0.9
 GOAL_SYNC_RATIO = 0.9
 ATTEMPTS = 3  # speed: runs of each side, alternated; the best of each is compared
-LEXICAL_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0)
-ENTITY_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
-KS = (30, 60)
+LEXICAL_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
+ENTITY_WEIGHTS = (0.0, 0.03, 0.05, 0.08, 0.1)
 WATCHED_ITEM = "regional-offices"
 #: What is embedded for a paragraph, as search/index.py's passage_text might write it.
 PASSAGE_TEXTS = {
@@ -155,7 +154,7 @@ def run_sdg(models: list[str], tmp: Path) -> tuple[dict, dict]:
 
 
 def current_fusion() -> Fusion:
-    return Fusion(hybrid.WEIGHTS.get("lexical", 0.0), hybrid.WEIGHTS.get("entity", 0.0), hybrid.K)
+    return Fusion(hybrid.WEIGHTS.get("lexical", 0.0), hybrid.WEIGHTS.get("entity", 0.0))
 
 
 def run_corpus(store: GraphStore, tmp: Path, sdg_state: dict | None) -> dict:
@@ -172,6 +171,7 @@ def run_corpus(store: GraphStore, tmp: Path, sdg_state: dict | None) -> dict:
         run = quality.corpus_service(questions, store, index, embedder)
         runs[variant] = (run, index)
         figures: dict[str, object] = {"raw": quality.summarise(raw)}
+        figures["raw_views"] = quality.summarise(quality.corpus_raw(questions, index, embedder, views=True))
         figures.update({mode: quality.summarise(run.ranks[mode]) for mode in quality.MODES})
         figures["sync_s"] = round(seconds, 1)
         figures["replay_mismatches"] = quality.check_replay(run, index, current_fusion())
@@ -187,7 +187,7 @@ def run_corpus(store: GraphStore, tmp: Path, sdg_state: dict | None) -> dict:
     for chosen in (out["chosen"], *out["chosen_if_service_changed"].values()):
         if chosen is not None:
             run, index = runs[chosen["passage_text"]]
-            fusion = Fusion(chosen["lexical"], chosen["entity"], chosen["k"], chosen["scope"])
+            fusion = Fusion(chosen["lexical"], chosen["entity"], chosen["scope"])
             chosen[WATCHED_ITEM] = quality.item_ranks(questions, run, index, fusion, WATCHED_ITEM)
     out["current"] = current_fusion().label
     return out
@@ -223,11 +223,10 @@ def grid(runs: dict, sdg_state: dict | None) -> list[dict]:
     sdg_entities = sdg_state is not None and any("entity" in ls for v in sdg_state["run"].lists.values() for ls in v)
     for variant, (run, index) in runs.items():
         for fusion in [
-            Fusion(lexical, entity, k, scope)
+            Fusion(lexical, entity, scope)
             for scope in SCOPES
             for lexical in LEXICAL_WEIGHTS
             for entity in ENTITY_WEIGHTS
-            for k in KS
             if lexical or scope == "all"  # with no lexical weight the scope changes nothing
         ]:
             per = {lang: metrics(r) for lang, r in quality.replay(run, index, fusion).items()}
@@ -235,14 +234,13 @@ def grid(runs: dict, sdg_state: dict | None) -> list[dict]:
                 "passage_text": variant,
                 "lexical": fusion.lexical,
                 "entity": fusion.entity,
-                "k": fusion.k,
                 "scope": fusion.scope,
                 "macro": macro(per),
                 "min_recall@10": min(m["recall@10"] for m in per.values()),
                 "per": per,
             }
             if sdg_state is not None:
-                key = fusion if sdg_entities else Fusion(fusion.lexical, 0.0, fusion.k, fusion.scope)
+                key = fusion if sdg_entities else Fusion(fusion.lexical, 0.0, fusion.scope)
                 if key not in sdg_figures:
                     sdg_ranks = quality.replay(sdg_state["run"], sdg_state["index"], key)
                     sdg_figures[key] = (
@@ -315,7 +313,8 @@ def run_scale(sizes: list[int], tmp: Path, embedder_name: str) -> dict:
 
 def run_speed(store: GraphStore, tmp: Path) -> dict:
     embedder = load_embedder(DEFAULT_MODEL)
-    texts = [passage_text(p.text, p.heading) for p in read_paragraphs(store)]
+    paragraphs = read_paragraphs(store)
+    texts = embedded_texts(paragraphs)  # what a sync encodes: both views of each paragraph
     embedder.encode_passages(texts[:64])  # warm
     encode, sync = [], []
     for attempt in range(ATTEMPTS):  # alternated, best of each: the machine is shared
@@ -328,11 +327,12 @@ def run_speed(store: GraphStore, tmp: Path) -> dict:
         _, seconds = synced(store, embedder, folder)
         sync.append(seconds)
         shutil.rmtree(folder, ignore_errors=True)
-    encode_rate, sync_rate = len(texts) / min(encode), len(texts) / min(sync)
+    encode_rate, sync_rate = len(paragraphs) / min(encode), len(paragraphs) / min(sync)
     return {
         "model": DEFAULT_MODEL,
         "threads": 1,
-        "paragraphs": len(texts),
+        "paragraphs": len(paragraphs),
+        "texts": len(texts),
         "encode_s": [round(s, 2) for s in encode],
         "sync_s": [round(s, 2) for s in sync],
         "encode_paragraphs_per_s": round(encode_rate, 1),
@@ -381,7 +381,7 @@ def print_corpus(corpus: dict) -> None:
         f"\n== 2. corpus questions ({corpus['paragraphs']} paragraphs; passage text now: "
         f"{corpus['current_passage_text']}, fusion now: {corpus['current']}) =="
     )
-    modes = ("raw", *quality.MODES)
+    modes = ("raw", "raw_views", *quality.MODES)
     for variant, figures in corpus["variants"].items():
         rows = []
         for lang in quality.LANGUAGES:
@@ -419,7 +419,7 @@ def print_corpus(corpus: dict) -> None:
 
 
 def _label(r: dict) -> str:
-    return Fusion(r["lexical"], r["entity"], r["k"], r["scope"]).label
+    return Fusion(r["lexical"], r["entity"], r["scope"]).label
 
 
 def print_scale(scale: dict) -> None:
@@ -462,7 +462,8 @@ def print_scale(scale: dict) -> None:
 def print_speed(speed: dict) -> None:
     print("\n== 4. indexing speed ==")
     print(
-        f"{speed['paragraphs']} paragraphs, {speed['model']}, {speed['threads']} thread: sync "
+        f"{speed['paragraphs']} paragraphs ({speed.get('texts', speed['paragraphs'])} texts), {speed['model']}, "
+        f"{speed['threads']} thread: sync "
         f"{speed['sync_paragraphs_per_s']}/s, encode alone {speed['encode_paragraphs_per_s']}/s, "
         f"ratio {speed['ratio']} (goal >= {speed['goal']})"
     )
@@ -501,7 +502,7 @@ def main() -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": _git("rev-parse", "--short", "HEAD"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "fusion": {"weights": dict(hybrid.WEIGHTS), "K": hybrid.K},
+        "fusion": {"weights": dict(hybrid.WEIGHTS), "kind": "score"},
         "values_bug_patched": patched,
         "uncommitted": _git("status", "--porcelain", "--untracked-files=no", "search", "graph", "ingest").splitlines(),
         "command": " ".join(["bench/bench_search.py", *sys.argv[1:]]),

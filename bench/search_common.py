@@ -123,18 +123,17 @@ SCOPES = ("all", "question-language", "not-across-filter")
 
 @dataclass(frozen=True)
 class Fusion:
-    """One fusion setting: the weights of the lexical and entity lists (dense is 1), K, and the
-    lexical list's scope (SCOPES)."""
+    """One fusion setting: the weights of the lexical and entity boosts (dense is 1; see
+    search/hybrid.py), and the lexical list's scope (SCOPES)."""
 
     lexical: float
     entity: float
-    k: int
     scope: str = "all"
 
     @property
     def label(self) -> str:
         scope = "" if self.scope == "all" else f" lexical:{self.scope}"
-        return f"lex={self.lexical:g} ent={self.entity:g} K={self.k}{scope}"
+        return f"lex={self.lexical:g} ent={self.entity:g}{scope}"
 
     def ids(
         self,
@@ -152,7 +151,7 @@ class Fusion:
                 kept = [] if across else list(lists["lexical"])
             lists = {**lists, "lexical": kept}
         weights = {"dense": 1.0, "lexical": self.lexical, "entity": self.entity}
-        return [f.id for f in fuse(lists, weights=weights, k=self.k)[:top]]
+        return [f.id for f in fuse(lists, weights=weights)[:top]]
 
 
 def compact(lists: Mapping[str, Sequence[tuple[int, float]]]) -> dict[str, list[tuple[int, float]]]:

