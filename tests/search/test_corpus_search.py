@@ -33,10 +33,11 @@ def _relevant(item: dict[str, object]) -> set[str]:
 
 
 #: Recall@10 on the gold questions that the search must keep, per language and over all six: a
-#: floor against regressions, under what bench/bench_search.py measured (README: 0.71 to 0.86 per language, 0.79 over all six). The issue's
-#: goal is 0.9 in every language; the benchmark reports how far from it the search is.
-FLOOR_PER_LANGUAGE = 0.7
-FLOOR_MACRO = 0.78
+#: floor against regressions, under what bench/bench_search.py measured (README: 0.79 to 0.86 per
+#: language, 0.833 over all six). The issue's goal is 0.9 in every language; the benchmark reports
+#: how far from it the search is.
+FLOOR_PER_LANGUAGE = 0.75
+FLOOR_MACRO = 0.82
 
 
 @pytest.mark.slow
