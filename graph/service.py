@@ -34,6 +34,8 @@ class SparqlService:
         self.executor = executor
         self.union_default_graph = union_default_graph
         self._write = threading.Lock()
+        if not store.read_only:
+            store.optimize()  # the workers' snapshots are copies of it: compact, they read faster
         executor.publish(store)
 
     # ---- queries ----------------------------------------------------------------------------

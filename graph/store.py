@@ -115,6 +115,13 @@ class GraphStore:
         self._store.flush()
         self._store.backup(str(target))
 
+    def optimize(self) -> None:
+        """Compact the store's files. A store written by many transactions (ingestion, updates)
+        keeps its data in many overlapping files that every read looks through: the query mix of
+        bench/bench_sparql.py costs a fifth more CPU on one. Seconds the first time on a large
+        store, next to nothing on a compact one. Raises OSError."""
+        self._store.optimize()
+
     def close(self) -> None:
         if not self.read_only:
             self._store.flush()
