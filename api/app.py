@@ -75,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
 
     app.add_middleware(SearchFollowsWrites)
+    app.add_middleware(sparql.SparqlQueries)  # the last added runs first: queries skip the rest
 
     app.state.templates = pages.page_templates()
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -90,19 +90,25 @@ def error_response(
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def graph_error_response(request: Request, error: GraphError) -> Response:
+    """The response to a graph error, by the STATUS table (also used by the plain ASGI path for
+    SPARQL queries, api.routes.sparql.SparqlQueries)."""
+    for cls, status, code in STATUS:
+        if isinstance(error, cls):
+            if isinstance(error, ProtocolError):
+                status, code = error.status, _CODES.get(error.status, code)
+            if status >= 500 and code == "store_error":
+                log.exception("store error", exc_info=error)
+            return error_response(request, status, code, str(error))
+    raise error  # pragma: no cover - GraphError is in the table
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
 
     @app.exception_handler(GraphError)
     async def graph_error(request: Request, error: GraphError) -> Response:
-        for cls, status, code in STATUS:
-            if isinstance(error, cls):
-                if isinstance(error, ProtocolError):
-                    status, code = error.status, _CODES.get(error.status, code)
-                if status >= 500 and code == "store_error":
-                    log.exception("store error", exc_info=error)
-                return error_response(request, status, code, str(error))
-        raise error  # pragma: no cover - GraphError is in the table
+        return graph_error_response(request, error)
 
     @app.exception_handler(SearchError)
     async def search_error(request: Request, error: SearchError) -> Response:

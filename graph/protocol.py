@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote_plus
 
 import pyoxigraph as ox
 
@@ -103,6 +103,12 @@ def query_request(method: str, content_type: str | None, query_string: str, body
     named = _graphs(params, "named-graph-uri")
     formats = params.many("format") + params.many("output")
     return QueryRequest(text, _graphs(params, "default-graph-uri"), named or None, formats)
+
+
+def has_parameter(query_string: str, name: str) -> bool:
+    """Whether a URL query string has the parameter `name` (as parse_qs would find it, blank or
+    not), without decoding the values: a query's text is most of the string."""
+    return any(unquote_plus(part.partition("=")[0]) == name for part in query_string.split("&") if part)
 
 
 def update_request(content_type: str | None, query_string: str, body: bytes) -> UpdateRequest:

@@ -124,6 +124,36 @@ def test_errors_share_one_shape(client: TestClient) -> None:
     assert html.status_code == 400 and html.headers["content-type"].startswith("text/html") and "1:26" in html.text
 
 
+@pytest.mark.parametrize(
+    ("params", "accept"),
+    [
+        ({"query": COUNT}, "application/sparql-results+json"),
+        ({"query": COUNT}, "text/csv"),
+        ({"query": COUNT, "format": "xml"}, None),
+        ({"query": "CONSTRUCT WHERE { ?s a chm:Convention }"}, "text/turtle"),
+        ({"query": "DESCRIBE <https://example.org/none>"}, None),
+        ({"query": "SELECT ?x WHERE { ?x ?y }"}, None),
+        ({"query": COUNT}, "image/png"),
+        ({"query": COUNT, "default-graph-uri": "not an IRI"}, None),
+        ({"query": COUNT, "update": "CLEAR ALL"}, None),
+        ({"query": "SELECT * WHERE { ?s ?p ?o }"}, None),
+    ],
+)
+def test_get_queries_answer_alike_on_both_paths(client: TestClient, params: dict[str, str], accept: str | None) -> None:
+    """A GET query takes the plain ASGI path (api.routes.sparql.SparqlQueries) unless it has an
+    Origin header, which sends it through FastAPI and CORS to the `sparql` route: both answer alike."""
+    headers = {"Accept": accept} if accept else {}
+    fast = client.get("/sparql", params=params, headers=headers)
+    routed = client.get("/sparql", params=params, headers={**headers, "Origin": "https://yasgui.example"})
+    assert "access-control-allow-origin" not in fast.headers and routed.headers["access-control-allow-origin"] == "*"
+    assert fast.status_code == routed.status_code
+    assert fast.content == routed.content
+    for name in ("content-type", "content-length"):
+        assert fast.headers.get(name) == routed.headers.get(name), name
+    vary = [v.strip() for v in routed.headers.get("vary", "").split(",") if v.strip() != "Origin"]  # CORS adds Origin
+    assert fast.headers.get("vary", "") == ", ".join(vary)
+
+
 def test_bare_get_describes_the_service(client: TestClient) -> None:
     response = client.get("/sparql")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
