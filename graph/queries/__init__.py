@@ -22,8 +22,10 @@ def names() -> list[str]:
     return sorted(p.stem for p in HERE.glob("*.rq"))
 
 
+@cache
 def _marker(name: str) -> re.Pattern[str]:
-    """The line of a query's WHERE clause that a block replaces (not its mention in a comment)."""
+    """The line of a query's WHERE clause that a block replaces (not its mention in a comment);
+    compiled once per marker."""
     return re.compile(rf"^[ \t]*#{name}[ \t]*$", re.MULTILINE)
 
 
