@@ -92,6 +92,7 @@ class CachedEmbedder:
     def __init__(self, inner: Embedder) -> None:
         self.inner = inner
         self.name, self.dimension, self.languages = inner.name, inner.dimension, inner.languages
+        self.spread = inner.spread
         self.cache: dict[str, np.ndarray] = {}
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

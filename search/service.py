@@ -28,7 +28,7 @@ from ontology import UN_LANGUAGES
 from search.concepts import ConceptBridge
 from search.embed import Embedder
 from search.errors import BadSearchRequestError, UnsupportedLanguageError
-from search.hybrid import WEIGHTS, Contribution, fuse
+from search.hybrid import WEIGHTS, Contribution, fuse, scaled
 from search.index import SearchIndex, SyncReport
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ class Searcher:
         # sdg-xling), so the lexical list sits out unless lexical search is what was asked.
         lexical = request.mode == "lexical" or not (request.lang and language and request.lang != language)
         lists = self._lists(index, text, language, request.mode, lexical, max(POOL, k), allowed, entities, extra)
-        fused = fuse(lists, weights=WEIGHTS)[:k]
+        fused = fuse(lists, weights=scaled(WEIGHTS, self.embedder.spread))[:k]
         iris = [index.iris[f.id] or "" for f in fused]
         views = graph_paragraphs.paragraph_views(self.store, iris, [language] if language else [])
         hits = [

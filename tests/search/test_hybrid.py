@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.hybrid import fuse
+from search.hybrid import fuse, scaled
 
 
 def test_a_boost_moves_a_hit_past_close_cosines_only() -> None:
@@ -44,3 +44,17 @@ def test_a_lexical_list_alone_keeps_its_order() -> None:
 
 def test_nothing_in_gives_nothing_out() -> None:
     assert fuse({"dense": [], "lexical": []}) == []
+
+
+def test_boosts_shrink_with_a_model_whose_cosines_spread_less_and_dense_keeps_its_weight() -> None:
+    weights = {"dense": 1.0, "lexical": 0.15, "entity": 0.05}
+    assert scaled(weights, 1.0) == weights  # USE, the model the weights were chosen with
+    narrow = scaled(weights, 0.5)
+    assert narrow == {"dense": 1.0, "lexical": 0.075, "entity": 0.025}
+    # The same lexical evidence moves a hit past the same neighbours once the cosines are halved
+    # (past the second, not the first); unscaled, it would jump to the top.
+    wide = {"dense": [(1, 0.62), (2, 0.55), (3, 0.45)], "lexical": [(3, 9.0)]}
+    halved = {"dense": [(i, score / 2) for i, score in wide["dense"]], "lexical": wide["lexical"]}
+    assert [f.id for f in fuse(wide, weights=weights)] == [1, 3, 2]
+    assert [f.id for f in fuse(halved, weights=narrow)] == [1, 3, 2]
+    assert [f.id for f in fuse(halved, weights=weights)] == [3, 1, 2]
