@@ -19,10 +19,9 @@ reported per kind of query and overall; at N clients (threads, one keep-alive co
 fixed number of requests per client, bounded in time, gives the throughput, after one untimed run
 on each server, in pairs of runs back to back (`--pairs`, the server going first alternating): the
 throughput ratio is the median of the pairs' ratios, since the machine's own speed drifts more
-between minutes than within a pair. Prints
-the ratios against the goals (median at 1 client at most 1.25 x Oxigraph's, throughput at N clients
-at least 0.8 x) and writes bench/results/sparql.json. Both servers are stopped at the end, whatever
-happens.
+between minutes than within a pair. Prints the ratios against the goals (median at 1 client at most
+1.25 x Oxigraph's, throughput at N clients at least 0.8 x) and writes bench/results/sparql.json.
+Both servers are stopped at the end, whatever happens.
 """
 
 from __future__ import annotations
