@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
-from graph.results import write_boolean, write_solutions
+from graph.results import write_boolean, write_solutions, write_within
 
 #: Custom SPARQL functions by IRI, as pyoxigraph takes them.
 Functions = dict[ox.NamedNode, Callable[..., object]]
@@ -105,8 +105,9 @@ _RDF = {
 def evaluate(store: ox.Store, job: QueryJob, functions: Functions | None = None) -> QueryOutcome:
     """Run one job against an open store, with the custom SPARQL `functions` registered."""
     default: object = [ox.NamedNode(g) for g in job.default_graphs] or None
-    try:
-        result = store.query(
+
+    def query() -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        return store.query(
             job.query,
             base_iri=job.base_iri,
             prefixes=dict(job.prefixes) or None,
@@ -115,11 +116,19 @@ def evaluate(store: ox.Store, job: QueryJob, functions: Functions | None = None)
             named_graphs=[ox.NamedNode(g) for g in job.named_graphs] if job.named_graphs is not None else None,
             custom_functions=functions or None,  # type: ignore[arg-type]
         )
+
+    try:
+        result = query()
     except SyntaxError as error:
         return QueryOutcome("syntax", message=error.msg)
     if isinstance(result, ox.QueryBoolean):
         return QueryOutcome("boolean", write_boolean(job.result_format, bool(result)), job.result_format)
     if isinstance(result, ox.QuerySolutions):
+        body = write_within(job.result_format, result, job.row_cap)
+        if body is not None:
+            return QueryOutcome("solutions", body, job.result_format)
+        result = query()  # past the budget that proves the cap: evaluate again and count the rows
+        assert isinstance(result, ox.QuerySolutions)
         variables = [v.value for v in result.variables]
         rows = []
         for solution in result:
